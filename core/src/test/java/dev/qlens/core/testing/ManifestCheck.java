@@ -23,11 +23,20 @@ public final class ManifestCheck {
      * @return one line per problem; empty when all files match
      */
     public static List<String> verify(Class<?> anchor) {
+        return verify(anchor, "MANIFEST.sha256");
+    }
+
+    /**
+     * Checks every entry of {@code /testvectors/<manifest>}; listed paths are relative to {@code /testvectors/}.
+     *
+     * @return one line per problem; empty when all files match
+     */
+    public static List<String> verify(Class<?> anchor, String manifest) {
         List<String> problems = new ArrayList<>();
         List<String> lines;
-        try (InputStream in = anchor.getResourceAsStream("/testvectors/MANIFEST.sha256")) {
+        try (InputStream in = anchor.getResourceAsStream("/testvectors/" + manifest)) {
             if (in == null) {
-                return List.of("no /testvectors/MANIFEST.sha256 on the class path");
+                return List.of("no /testvectors/" + manifest + " on the class path");
             }
             lines = List.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n"));
         } catch (IOException e) {

@@ -103,7 +103,12 @@ public final class OnnxCheckpoint implements Checkpoint {
             warnings.add(model.sparseInitializers + " sparse initializer(s) are not read");
         }
         Map<String, TensorEntry> raw = new LinkedHashMap<>();
+        int plumbing = 0;
         for (OnnxModel.TensorProto t : model.tensors) {
+            if (isGraphPlumbing(t)) {
+                plumbing++;
+                continue;
+            }
             if (t.name.isEmpty() || raw.containsKey(t.name)) {
                 if (!t.name.isEmpty()) {
                     warnings.add("tensor '" + t.name + "' is stored twice; the first copy is used");
@@ -114,6 +119,9 @@ public final class OnnxCheckpoint implements Checkpoint {
             if (e != null) {
                 raw.put(t.name, e);
             }
+        }
+        if (plumbing > 0) {
+            metadata.put("onnx.skipped_constants", Integer.toString(plumbing));
         }
         Map<String, Rename> renames = recoverNames(model, raw);
         for (TensorEntry e : raw.values()) {
@@ -131,6 +139,22 @@ public final class OnnxCheckpoint implements Checkpoint {
             tensors.add(presented);
             byName.put(presented.name(), presented);
         }
+    }
+
+    /**
+     * Small integer or boolean Constant node values (shapes, axes, indices) are graph plumbing, not
+     * weights; they are left out. Floating-point constants are kept: some exporters store weights there.
+     */
+    private static boolean isGraphPlumbing(OnnxModel.TensorProto t) {
+        if (!t.source.startsWith("Constant")) {
+            return false;
+        }
+        DType d = OnnxDataTypes.toDType(t.dataType);
+        long n = 1;
+        for (long dim : t.dims) {
+            n *= Math.max(dim, 0);
+        }
+        return d != null && d.isInteger() && n <= 64;
     }
 
     /** How one stored tensor is presented. */

@@ -1,0 +1,69 @@
+package dev.qlens.cli.util;
+
+import java.time.Duration;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * A progress bar on stderr (bytes processed, tensors done, ETA) for long jobs. It is shown only when
+ * stderr belongs to a terminal, so logs and pipes stay clean; stdout is never touched.
+ */
+public final class Progress implements AutoCloseable {
+    private final ProgressBar bar;
+    private final long totalTensors;
+    private long tensors;
+
+    private Progress(ProgressBar bar, long totalTensors) {
+        this.bar = bar;
+        this.totalTensors = totalTensors;
+    }
+
+    /**
+     * Starts a bar over {@code totalBytes}.
+     *
+     * @param enabled false to show nothing (the methods then do nothing)
+     */
+    public static Progress start(String task, long totalBytes, long totalTensors, boolean enabled) {
+        if (!enabled || System.console() == null) {
+            return new Progress(null, totalTensors);
+        }
+        ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(Math.max(1, totalBytes))
+                .setUnit(" MiB", 1 << 20)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(250)
+                .setMaxRenderedLength(110)
+                .showSpeed()
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .setEtaFunction(state -> state.getCurrent() == 0 ? java.util.Optional.empty()
+                        : java.util.Optional.of(Duration.ofMillis((long) (state.getElapsedAfterStart().toMillis()
+                        * (double) (state.getMax() - state.getCurrent()) / state.getCurrent()))))
+                .build();
+        return new Progress(bar, totalTensors);
+    }
+
+    /** Adds processed bytes. */
+    public synchronized void bytes(long n) {
+        if (bar != null) {
+            bar.stepBy(n);
+        }
+    }
+
+    /** Marks one more tensor done. */
+    public synchronized void tensorDone() {
+        tensors++;
+        if (bar != null) {
+            bar.setExtraMessage(tensors + "/" + totalTensors + " tensors");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+        }
+    }
+}
