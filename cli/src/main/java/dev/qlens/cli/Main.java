@@ -1,6 +1,8 @@
 package dev.qlens.cli;
 
 import dev.qlens.cli.commands.CastCommand;
+import dev.qlens.cli.commands.DecodeCommand;
+import dev.qlens.cli.commands.EncodeCommand;
 import dev.qlens.cli.commands.FormatsCommand;
 import dev.qlens.cli.commands.InspectCommand;
 import dev.qlens.core.QlensException;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "qlens", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"qlens: bit-exact low-precision formats, checkpoint inspection, quantization error analysis.",
                 "Results go to stdout; progress and warnings go to stderr."},
-        subcommands = {InspectCommand.class, CastCommand.class, FormatsCommand.class, HelpCommand.class})
+        subcommands = {InspectCommand.class, CastCommand.class, EncodeCommand.class, DecodeCommand.class,
+                FormatsCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a job that failed because of its input. */
     public static final int EXIT_FAILURE = 1;

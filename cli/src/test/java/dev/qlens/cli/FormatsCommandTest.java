@@ -18,7 +18,8 @@ class FormatsCommandTest {
         JsonArray arr = JsonParser.parseString(r.out()).getAsJsonArray();
         Map<String, JsonObject> byName = new HashMap<>();
         for (JsonElement e : arr) {
-            byName.put(e.getAsJsonObject().get("name").getAsString(), e.getAsJsonObject());
+            String name = e.getAsJsonObject().get("name").getAsString();
+            assertTrue(byName.put(name, e.getAsJsonObject()) == null, "names are unique: " + name);
         }
         return byName;
     }
@@ -42,6 +43,9 @@ class FormatsCommandTest {
         assertEquals("0x7C/0xFC", f.get("fp8_e5m2").get("infinity").getAsString());
         assertEquals("0x80", f.get("fp8_e4m3fnuz").get("nan").getAsString());
         assertEquals(127, f.get("int8").get("maxFinite").getAsInt());
+        assertEquals("mx", f.get("mxfp4").get("family").getAsString());
+        assertEquals(4.25, f.get("mxfp4").get("bitsPerElement").getAsDouble());
+        assertEquals(8.5, f.get("bfp8").get("bitsPerElement").getAsDouble());
         for (JsonObject o : f.values()) {
             for (String key : new String[] {"name", "bits", "exponentBits", "mantissaBits", "bias", "maxFinite",
                     "minNormal", "minSubnormal"}) {

@@ -27,8 +27,11 @@ public final class FormatsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         List<ElementInfo> rows = FormatListing.elementFormats();
+        List<FormatListing.CatalogInfo> catalog = FormatListing.catalog();
         if (json) {
-            out.println(Json.GSON.toJson(FormatListing.toJson(rows)));
+            com.google.gson.JsonArray arr = FormatListing.toJson(rows);
+            FormatListing.addCatalogJson(arr, catalog);
+            out.println(Json.GSON.toJson(arr));
         } else {
             TextTable t = new TextTable("name", ">bits", ">E", ">M", ">bias", ">max finite", ">min normal",
                     ">min subnormal", "Inf", "NaN");
@@ -41,6 +44,16 @@ public final class FormatsCommand implements Callable<Integer> {
             out.println();
             out.println("Element formats: encode with `qlens cast` or `qlens encode`; rounding: even (default), away,"
                     + " zero, stochastic; overflow: non-saturating (default) or --saturate; --compat ml_dtypes|torch.");
+            out.println();
+            TextTable c = new TextTable("catalog format", "family", ">code bits", ">bits/elem", "description");
+            for (FormatListing.CatalogInfo f : catalog) {
+                c.row(f.name(), f.family(), f.codeBits(), Numbers.fixed(f.bitsPerElement(), 3), f.description());
+            }
+            out.print(c.render());
+            out.println();
+            out.println("Catalog names: <element>_<t|ch|chK|bN|bHxW>[:amax|pow2|e8m0], intN/uintN/sintN, mxfp8|mxfp6|mxfp4|"
+                    + "mxint8[:floor|ceil|rceil], nvfp4[:comfy], bfp8|bfp4|bfp2[:legacy], bfpN_ideal, fp0; any format takes"
+                    + " :even|away|zero|stochastic. bits/elem includes scales (for a 1024x1024 matrix).");
         }
         out.flush();
         return 0;

@@ -8,6 +8,8 @@ import dev.qlens.core.numeric.Compat;
 import dev.qlens.core.numeric.FloatFormat;
 import dev.qlens.core.numeric.IntFormat;
 import dev.qlens.core.numeric.Rounding;
+import dev.qlens.formats.catalog.FormatCatalog;
+import dev.qlens.formats.catalog.QuantFormat;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,12 +57,45 @@ public final class FormatListing {
                 f.maxFinite(), f.minNormal(), sub, sub > 0, inf, nan, nanEncoding, f.aliases());
     }
 
+    /** One catalog format as listed by {@code qlens formats}. */
+    public record CatalogInfo(String name, String family, int codeBits, double bitsPerElement, String description) {
+    }
+
+    /** Representative catalog formats (every family, every option kind). */
+    public static List<CatalogInfo> catalog() {
+        List<CatalogInfo> out = new ArrayList<>();
+        for (QuantFormat f : FormatCatalog.examples()) {
+            out.add(new CatalogInfo(f.name(), f.family(), f.codeBits(), f.nominalBitsPerElement(), f.description()));
+        }
+        return out;
+    }
+
+    /** Catalog entries as JSON objects (element-only fields are null); element casts are already listed. */
+    public static void addCatalogJson(JsonArray arr, List<CatalogInfo> rows) {
+        for (CatalogInfo c : rows) {
+            if (c.family().equals("element")) {
+                continue;
+            }
+            JsonObject o = new JsonObject();
+            o.addProperty("name", c.name());
+            o.addProperty("family", c.family());
+            o.addProperty("bits", c.codeBits());
+            o.add("bitsPerElement", Json.number(c.bitsPerElement()));
+            o.addProperty("description", c.description());
+            for (String k : new String[] {"exponentBits", "mantissaBits", "bias", "maxFinite", "minNormal", "minSubnormal"}) {
+                o.add(k, com.google.gson.JsonNull.INSTANCE);
+            }
+            arr.add(o);
+        }
+    }
+
     /** JSON array with the documented field names. */
     public static JsonArray toJson(List<ElementInfo> rows) {
         JsonArray arr = new JsonArray();
         for (ElementInfo r : rows) {
             JsonObject o = new JsonObject();
             o.addProperty("name", r.name());
+            o.addProperty("family", "element");
             o.addProperty("kind", r.kind());
             o.addProperty("bits", r.bits());
             o.addProperty("exponentBits", r.exponentBits());
