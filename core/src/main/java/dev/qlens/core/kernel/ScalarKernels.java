@@ -1,7 +1,14 @@
 package dev.qlens.core.kernel;
 
+import dev.qlens.core.block.BfpCodec;
+import dev.qlens.core.block.MxCodec;
+import dev.qlens.core.block.MxElement;
+import dev.qlens.core.block.MxScaleMode;
+import dev.qlens.core.block.Nvfp4Codec;
+import dev.qlens.core.numeric.Compat;
 import dev.qlens.core.numeric.EncodeMode;
 import dev.qlens.core.numeric.FloatFormat;
+import dev.qlens.core.numeric.IntFormat;
 import dev.qlens.core.tensor.DType;
 
 /**
@@ -184,6 +191,283 @@ public class ScalarKernels implements Kernels {
                 throw new IllegalArgumentException("cannot encode float32 values as " + dtype
                         + ": only floating-point dtypes are element casts");
         }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Element codes
+
+    @Override
+    public void encodeCodes(FloatFormat f, float[] src, int srcOff, byte[] codes, int codesOff, int n, EncodeMode mode,
+                            long firstIndex) {
+        for (int i = 0; i < n; i++) {
+            codes[codesOff + i] = (byte) mode.encode(f, src[srcOff + i], firstIndex + i);
+        }
+    }
+
+    @Override
+    public void decodeCodes(FloatFormat f, byte[] codes, int codesOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] = f.decode(codes[codesOff + i] & 0xFF);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Reductions
+
+    @Override
+    public float maxAbsFinite(float[] x, int off, int n) {
+        float m = 0f;
+        for (int i = off; i < off + n; i++) {
+            float a = Math.abs(x[i]);
+            if (a < Float.POSITIVE_INFINITY) {
+                m = Math.max(m, a);
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public float maxAbs(float[] x, int off, int n) {
+        float m = 0f;
+        for (int i = off; i < off + n; i++) {
+            float a = Math.abs(x[i]);
+            if (a != a) {
+                return Float.NaN;
+            }
+            m = Math.max(m, a);
+        }
+        return m;
+    }
+
+    @Override
+    public void errorSums(float[] x, int xOff, float[] y, int yOff, int n, ErrorSums acc) {
+        final int p = ErrorSums.PARTIALS;
+        double[] abs = new double[p];
+        double[] sq = new double[p];
+        double[] sx = new double[p];
+        double[] sy = new double[p];
+        double[] sxx = new double[p];
+        double[] syy = new double[p];
+        double[] sxy = new double[p];
+        double[] sax = new double[p];
+        double max = 0;
+        long bad = 0;
+        for (int i = 0; i < n; i++) {
+            float xv = x[xOff + i];
+            float yv = y[yOff + i];
+            if (!(Math.abs(xv) < Float.POSITIVE_INFINITY) || !(Math.abs(yv) < Float.POSITIVE_INFINITY)) {
+                bad++;
+                continue;
+            }
+            int k = i & (p - 1);
+            double dx = xv;
+            double dy = yv;
+            double e = dy - dx;
+            double ae = Math.abs(e);
+            abs[k] += ae;
+            sq[k] += e * e;
+            sx[k] += dx;
+            sy[k] += dy;
+            sxx[k] += dx * dx;
+            syy[k] += dy * dy;
+            sxy[k] += dx * dy;
+            sax[k] += Math.abs(dx);
+            max = Math.max(max, ae);
+        }
+        acc.count += n;
+        acc.nonFinite += bad;
+        acc.sumAbsError += ordered(abs);
+        acc.sumSquaredError += ordered(sq);
+        acc.sumX += ordered(sx);
+        acc.sumY += ordered(sy);
+        acc.sumXX += ordered(sxx);
+        acc.sumYY += ordered(syy);
+        acc.sumXY += ordered(sxy);
+        acc.sumAbsX += ordered(sax);
+        acc.maxAbsError = Math.max(acc.maxAbsError, max);
+    }
+
+    @Override
+    public void valueSums(float[] x, int off, int n, ValueSums acc) {
+        final int p = ErrorSums.PARTIALS;
+        double[] s = new double[p];
+        double[] ss = new double[p];
+        long nan = 0;
+        long inf = 0;
+        long zeros = 0;
+        double lo = acc.min;
+        double hi = acc.max;
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            if (v != v) {
+                nan++;
+                continue;
+            }
+            if (Math.abs(v) == Float.POSITIVE_INFINITY) {
+                inf++;
+                continue;
+            }
+            if (v == 0f) {
+                zeros++;
+            }
+            int k = i & (p - 1);
+            double d = v;
+            s[k] += d;
+            ss[k] += d * d;
+            lo = Math.min(lo, d);
+            hi = Math.max(hi, d);
+        }
+        acc.count += n;
+        acc.nans += nan;
+        acc.infs += inf;
+        acc.zeros += zeros;
+        acc.sum += ordered(s);
+        acc.sumSquares += ordered(ss);
+        acc.min = lo;
+        acc.max = hi;
+    }
+
+    /** Partials 0 to 15 added in order (the documented reduction of every kernel). */
+    protected static double ordered(double[] partials) {
+        double t = 0;
+        for (double v : partials) {
+            t += v;
+        }
+        return t;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Scaled formats
+
+    @Override
+    public long scaledFloat(float[] x, int off, int n, float scale, FloatFormat f, EncodeMode mode, long firstIndex,
+                            byte[] codes, int codesOff, float[] out, int outOff) {
+        long clipped = 0;
+        double max = f.maxFinite();
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i] / scale;
+            long rnd = mode.randomBits(firstIndex + i);
+            int code = f.encode(v, mode.rounding(), true, Compat.ML_DTYPES, rnd);
+            if (Math.abs(v) > max && Math.abs(v) < Float.POSITIVE_INFINITY
+                    && f.encode(v, mode.rounding(), false, Compat.ML_DTYPES, rnd) != code) {
+                clipped++;
+            }
+            if (codes != null) {
+                codes[codesOff + i] = (byte) code;
+            }
+            if (out != null) {
+                out[outOff + i] = f.decode(code) * scale;
+            }
+        }
+        return clipped;
+    }
+
+    @Override
+    public long scaledInt(float[] x, int off, int n, float scale, int zeroPoint, IntFormat f, EncodeMode mode,
+                          long firstIndex, int[] codes, int codesOff, float[] out, int outOff) {
+        long clipped = 0;
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i] / scale;
+            long rnd = mode.randomBits(firstIndex + i);
+            int q = f.encode(v, mode.rounding(), zeroPoint, rnd);
+            if (f.clips(v, mode.rounding(), zeroPoint, rnd)) {
+                clipped++;
+            }
+            if (codes != null) {
+                codes[codesOff + i] = q;
+            }
+            if (out != null) {
+                out[outOff + i] = (q - zeroPoint) * scale;
+            }
+        }
+        return clipped;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Block formats
+
+    @Override
+    public void mxQuantize(float[] x, int off, int blocks, int blockSize, MxElement element, MxScaleMode scaleMode,
+                           EncodeMode mode, long firstIndex, byte[] scales, int scalesOff, byte[] codes, int codesOff,
+                           float[] out, int outOff) {
+        byte[] tmp = codes != null ? codes : new byte[blockSize];
+        for (int b = 0; b < blocks; b++) {
+            int at = codes != null ? codesOff + b * blockSize : 0;
+            int s = MxCodec.quantize(x, off + b * blockSize, blockSize, element, scaleMode, mode,
+                    firstIndex + (long) b * blockSize, tmp, at);
+            if (scales != null) {
+                scales[scalesOff + b] = (byte) s;
+            }
+            if (out != null) {
+                MxCodec.dequantize(tmp, at, blockSize, s, element, out, outOff + b * blockSize);
+            }
+        }
+    }
+
+    @Override
+    public void mxDequantize(byte[] scales, int scalesOff, byte[] codes, int codesOff, int blocks, int blockSize,
+                             MxElement element, float[] out, int outOff) {
+        for (int b = 0; b < blocks; b++) {
+            MxCodec.dequantize(codes, codesOff + b * blockSize, blockSize, scales[scalesOff + b] & 0xFF, element, out,
+                    outOff + b * blockSize);
+        }
+    }
+
+    @Override
+    public void nvfp4Quantize(float[] x, int off, int blocks, int blockSize, float global, EncodeMode mode,
+                              long firstIndex, byte[] scales, int scalesOff, byte[] codes, int codesOff, float[] out,
+                              int outOff, boolean negativeZero) {
+        byte[] tmp = codes != null ? codes : new byte[blockSize];
+        for (int b = 0; b < blocks; b++) {
+            int at = codes != null ? codesOff + b * blockSize : 0;
+            int s = Nvfp4Codec.quantize(x, off + b * blockSize, blockSize, global, mode, firstIndex + (long) b * blockSize,
+                    tmp, at);
+            if (scales != null) {
+                scales[scalesOff + b] = (byte) s;
+            }
+            if (out != null) {
+                Nvfp4Codec.dequantize(tmp, at, blockSize, s, global, negativeZero, out, outOff + b * blockSize);
+            }
+        }
+    }
+
+    @Override
+    public void nvfp4Dequantize(byte[] scales, int scalesOff, byte[] codes, int codesOff, int blocks, int blockSize,
+                                float global, boolean negativeZero, float[] out, int outOff) {
+        for (int b = 0; b < blocks; b++) {
+            Nvfp4Codec.dequantize(codes, codesOff + b * blockSize, blockSize, scales[scalesOff + b] & 0xFF, global,
+                    negativeZero, out, outOff + b * blockSize);
+        }
+    }
+
+    @Override
+    public void bfpGroups(float[] x, int off, int groups, int bits, boolean flushSubnormals, byte[] exponents, int expOff,
+                          byte[] codes, int codesOff, float[] out, int outOff) {
+        byte[] tmp = new byte[BfpCodec.GROUP];
+        for (int g = 0; g < groups; g++) {
+            int e = BfpCodec.encodeGroup(x, off + g * BfpCodec.GROUP, BfpCodec.GROUP, bits, flushSubnormals, tmp, 0);
+            if (exponents != null) {
+                exponents[expOff + g] = (byte) e;
+            }
+            for (int i = 0; i < BfpCodec.GROUP; i++) {
+                if (codes != null) {
+                    codes[codesOff + g * BfpCodec.GROUP + i] = tmp[i];
+                }
+                if (out != null) {
+                    out[outOff + g * BfpCodec.GROUP + i] = BfpCodec.decode(tmp[i] & 0xFF, e, bits);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void bfpPackTile(float[] tile, int off, int bits, boolean flushSubnormals, byte[] out, int outOff) {
+        BfpCodec.packTile(tile, off, bits, flushSubnormals, out, outOff);
+    }
+
+    @Override
+    public void bfpUnpackTile(byte[] in, int inOff, int bits, float[] tile, int off) {
+        BfpCodec.unpackTile(in, inOff, bits, tile, off);
     }
 
     /** The float32 value of every FP16 code (ml_dtypes NaN convention), built on first use. */

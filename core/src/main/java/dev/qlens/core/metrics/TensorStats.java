@@ -1,70 +1,40 @@
 package dev.qlens.core.metrics;
 
 import dev.qlens.core.io.FloatView;
+import dev.qlens.core.kernel.KernelProvider;
+import dev.qlens.core.kernel.Kernels;
+import dev.qlens.core.kernel.ValueSums;
 import java.io.IOException;
 
 /**
  * Streaming statistics of a tensor: min, max, mean, population standard deviation, max |x|, and counts
- * of zeros, NaN and infinities. Min, max, mean, std and amax are over finite values. Sums are
- * accumulated in float64 chunk by chunk in element order, so results do not depend on threads.
+ * of zeros, NaN and infinities. Min, max, mean, std and amax are over finite values. Sums use the
+ * kernels' deterministic float64 order over fixed chunks, so results do not depend on threads or on
+ * the kernel implementation.
  */
 public final class TensorStats {
     /** Elements per chunk when streaming a view. */
     public static final int CHUNK = 1 << 20;
 
-    private long count;
-    private long finite;
-    private long zeros;
-    private long nans;
-    private long infs;
-    private double min = Double.POSITIVE_INFINITY;
-    private double max = Double.NEGATIVE_INFINITY;
-    private double amax;
-    private double sum;
-    private double sumSquares;
+    private final ValueSums sums = new ValueSums();
+    private final Kernels kernels;
 
-    /** Adds n values. */
-    public void accept(float[] v, int off, int n) {
-        double s = 0;
-        double ss = 0;
-        float lo = Float.POSITIVE_INFINITY;
-        float hi = Float.NEGATIVE_INFINITY;
-        long z = 0;
-        long nan = 0;
-        long inf = 0;
-        for (int i = off; i < off + n; i++) {
-            float x = v[i];
-            if (x != x) {
-                nan++;
-                continue;
-            }
-            if (Float.isInfinite(x)) {
-                inf++;
-                continue;
-            }
-            if (x == 0f) {
-                z++;
-            }
-            lo = Math.min(lo, x);
-            hi = Math.max(hi, x);
-            s += x;
-            ss += (double) x * x;
-        }
-        count += n;
-        nans += nan;
-        infs += inf;
-        zeros += z;
-        finite += n - nan - inf;
-        sum += s;
-        sumSquares += ss;
-        if (lo <= hi) {
-            min = Math.min(min, lo);
-            max = Math.max(max, hi);
-            amax = Math.max(amax, Math.max(Math.abs((double) lo), Math.abs((double) hi)));
-        }
+    /** Statistics computed with the active kernels. */
+    public TensorStats() {
+        this(KernelProvider.get());
     }
 
-    /** Streams a whole view through the statistics. */
+    /** Statistics computed with the given kernels. */
+    public TensorStats(Kernels kernels) {
+        this.kernels = kernels;
+    }
+
+    /** Adds n values (one call is one chunk of the deterministic order). */
+    public void accept(float[] v, int off, int n) {
+        kernels.valueSums(v, off, n, sums);
+    }
+
+    /** Streams a whole view through the statistics in chunks of {@link #CHUNK}. */
     public static TensorStats of(FloatView view) throws IOException {
         TensorStats st = new TensorStats();
         long n = view.numel();
@@ -79,50 +49,52 @@ public final class TensorStats {
 
     /** Number of elements seen. */
     public long count() {
-        return count;
+        return sums.count;
     }
 
     /** Smallest finite value (NaN when there is none). */
     public double min() {
-        return finite == 0 ? Double.NaN : min;
+        return sums.finite() == 0 ? Double.NaN : sums.min;
     }
 
     /** Largest finite value (NaN when there is none). */
     public double max() {
-        return finite == 0 ? Double.NaN : max;
+        return sums.finite() == 0 ? Double.NaN : sums.max;
     }
 
     /** Mean of the finite values. */
     public double mean() {
-        return finite == 0 ? Double.NaN : sum / finite;
+        long f = sums.finite();
+        return f == 0 ? Double.NaN : sums.sum / f;
     }
 
     /** Population standard deviation of the finite values. */
     public double std() {
-        if (finite == 0) {
+        long f = sums.finite();
+        if (f == 0) {
             return Double.NaN;
         }
-        double m = sum / finite;
-        return Math.sqrt(Math.max(0, sumSquares / finite - m * m));
+        double m = sums.sum / f;
+        return Math.sqrt(Math.max(0, sums.sumSquares / f - m * m));
     }
 
     /** Largest absolute finite value. */
     public double amax() {
-        return finite == 0 ? Double.NaN : amax;
+        return sums.finite() == 0 ? Double.NaN : Math.max(Math.abs(sums.min), Math.abs(sums.max));
     }
 
     /** Number of exact zeros (either sign). */
     public long zeros() {
-        return zeros;
+        return sums.zeros;
     }
 
     /** Number of NaN values. */
     public long nans() {
-        return nans;
+        return sums.nans;
     }
 
     /** Number of infinities. */
     public long infs() {
-        return infs;
+        return sums.infs;
     }
 }

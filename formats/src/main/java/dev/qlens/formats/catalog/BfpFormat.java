@@ -1,6 +1,8 @@
 package dev.qlens.formats.catalog;
 
 import dev.qlens.core.block.BfpCodec;
+import dev.qlens.core.kernel.KernelProvider;
+import dev.qlens.core.kernel.Kernels;
 import dev.qlens.core.numeric.EncodeMode;
 import dev.qlens.core.tensor.Shapes;
 
@@ -99,7 +101,7 @@ final class BfpFormat extends QuantFormat {
                         int len = (int) Math.min(32, b[2] - col0);
                         System.arraycopy(x, (int) ((m * b[1] + row) * b[2] + col0), tile, y * 32, len);
                     }
-                    BfpCodec.packTile(tile, 0, bits, !legacy, out, t * tileBytes);
+                    KernelProvider.get().bfpPackTile(tile, 0, bits, !legacy, out, t * tileBytes);
                     t++;
                 }
             }
@@ -151,7 +153,7 @@ final class BfpFormat extends QuantFormat {
         for (long m = 0; m < b[0]; m++) {
             for (long ty = 0; ty < th; ty++) {
                 for (long tx = 0; tx < tw; tx++) {
-                    BfpCodec.unpackTile(e.codes(), t * tileBytes, bits, tile, 0);
+                    KernelProvider.get().bfpUnpackTile(e.codes(), t * tileBytes, bits, tile, 0);
                     for (int y = 0; y < 32; y++) {
                         long row = ty * 32 + y;
                         if (row >= b[1]) {
@@ -172,8 +174,10 @@ final class BfpFormat extends QuantFormat {
     public FakeQuantizer fakeQuantizer(long[] shape, EncodeMode mode) {
         requireEven(mode);
         Geometry g = Geometry.of(shape);
+        Kernels k = KernelProvider.get();
         return new FakeQuantizer() {
-            private final byte[] codes = new byte[BfpCodec.GROUP];
+            private final float[] pad = new float[BfpCodec.GROUP];
+            private final float[] padOut = new float[BfpCodec.GROUP];
 
             @Override
             public long unit() {
@@ -191,18 +195,18 @@ final class BfpFormat extends QuantFormat {
 
             @Override
             public void apply(long start, float[] x, int off, int n, float[] out, int outOff) {
-                long e = start;
-                long end = start + n;
-                while (e < end) {
-                    long col = e % g.cols();
-                    int len = (int) Math.min(BfpCodec.GROUP - col % BfpCodec.GROUP, Math.min(g.cols() - col, end - e));
-                    int i = (int) (e - start);
-                    int shared = BfpCodec.encodeGroup(x, off + i, len, bits, !legacy, codes, 0);
-                    for (int k = 0; k < len; k++) {
-                        out[outOff + i + k] = BfpCodec.decode(codes[k] & 0xFF, shared, bits);
+                BlockRuns.forEach(start, n, Math.max(1, g.cols()), BfpCodec.GROUP, (first, groups, len) -> {
+                    int i = (int) (first - start);
+                    if (len == BfpCodec.GROUP) {
+                        k.bfpGroups(x, off + i, groups, bits, !legacy, null, 0, null, 0, out, outOff + i);
+                    } else {
+                        // A short group at a row end behaves as if padded with zeros.
+                        java.util.Arrays.fill(pad, 0f);
+                        System.arraycopy(x, off + i, pad, 0, len);
+                        k.bfpGroups(pad, 0, 1, bits, !legacy, null, 0, null, 0, padOut, 0);
+                        System.arraycopy(padOut, 0, out, outOff + i, len);
                     }
-                    e += len;
-                }
+                });
             }
         };
     }

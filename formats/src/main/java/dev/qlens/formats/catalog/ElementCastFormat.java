@@ -1,5 +1,7 @@
 package dev.qlens.formats.catalog;
 
+import dev.qlens.core.kernel.KernelProvider;
+import dev.qlens.core.kernel.Kernels;
 import dev.qlens.core.numeric.EncodeMode;
 import dev.qlens.core.numeric.FloatFormat;
 import dev.qlens.core.numeric.Rounding;
@@ -54,12 +56,27 @@ final class ElementCastFormat extends QuantFormat {
         return saturate ? m.withSaturate(true) : m;
     }
 
+    /** The safetensors dtype holding this format's 16-bit codes (the kernels' 16-bit path), or null. */
+    private dev.qlens.core.tensor.DType wideDType() {
+        return format == FloatFormat.BF16 ? dev.qlens.core.tensor.DType.BF16
+                : format == FloatFormat.FP16 ? dev.qlens.core.tensor.DType.F16 : null;
+    }
+
     @Override
     public Encoded encode(float[] x, long[] shape, EncodeMode mode) {
         EncodeMode m = effective(mode);
-        byte[] codes = new byte[(int) packedBytes(shape)];
-        for (int i = 0; i < x.length; i++) {
-            CodePacking.put(codes, i, format.bits(), m.encode(format, x[i], i));
+        Kernels k = KernelProvider.get();
+        byte[] codes;
+        if (wideDType() != null) {
+            codes = new byte[x.length * 2];
+            k.encode(wideDType(), x, 0, codes, 0, x.length, m, 0);
+        } else {
+            byte[] one = new byte[x.length];
+            k.encodeCodes(format, x, 0, one, 0, x.length, m, 0);
+            codes = new byte[(int) packedBytes(shape)];
+            for (int i = 0; i < x.length; i++) {
+                CodePacking.put(codes, i, format.bits(), one[i] & 0xFF);
+            }
         }
         return new Encoded(name, shape.clone(), codes, new byte[0], null, new long[0], Float.NaN, new byte[0], -1);
     }
@@ -92,10 +109,22 @@ final class ElementCastFormat extends QuantFormat {
             public void calibrate(long start, float[] x, int off, int n) {
             }
 
+            private final Kernels k = KernelProvider.get();
+            private byte[] tmp = new byte[0];
+
             @Override
             public void apply(long start, float[] x, int off, int n, float[] out, int outOff) {
-                for (int i = 0; i < n; i++) {
-                    out[outOff + i] = format.decode(m.encode(format, x[off + i], start + i));
+                dev.qlens.core.tensor.DType wide = wideDType();
+                int need = wide != null ? 2 * n : n;
+                if (tmp.length < need) {
+                    tmp = new byte[need];
+                }
+                if (wide != null) {
+                    k.encode(wide, x, off, tmp, 0, n, m, start);
+                    k.decode(wide, tmp, 0, out, outOff, n);
+                } else {
+                    k.encodeCodes(format, x, off, tmp, 0, n, m, start);
+                    k.decodeCodes(format, tmp, 0, out, outOff, n);
                 }
             }
         };

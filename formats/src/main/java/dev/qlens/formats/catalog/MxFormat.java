@@ -3,6 +3,8 @@ package dev.qlens.formats.catalog;
 import dev.qlens.core.block.MxCodec;
 import dev.qlens.core.block.MxElement;
 import dev.qlens.core.block.MxScaleMode;
+import dev.qlens.core.kernel.KernelProvider;
+import dev.qlens.core.kernel.Kernels;
 import dev.qlens.core.numeric.EncodeMode;
 import dev.qlens.core.numeric.Rounding;
 import dev.qlens.core.tensor.DType;
@@ -62,20 +64,20 @@ final class MxFormat extends QuantFormat {
     @Override
     public Encoded encode(float[] x, long[] shape, EncodeMode mode) {
         EncodeMode m = effective(mode);
+        Kernels k = KernelProvider.get();
         Geometry g = Geometry.of(shape);
         long bpr = g.blocksPerRow(BLOCK);
         byte[] scales = new byte[(int) (g.rows() * bpr)];
+        byte[] one = new byte[x.length];
+        int[] scaleIndex = {0};
+        BlockRuns.forEach(0, g.numel(), Math.max(1, g.cols()), BLOCK, (first, blocks, len) -> {
+            k.mxQuantize(x, (int) first, blocks, len, element, scaleMode, m, first, scales, scaleIndex[0], one,
+                    (int) first, null, 0);
+            scaleIndex[0] += blocks;
+        });
         byte[] codes = new byte[(int) CodePacking.bytes(g.numel(), element.bits())];
-        byte[] tmp = new byte[BLOCK];
-        for (long r = 0; r < g.rows(); r++) {
-            for (long b = 0; b < bpr; b++) {
-                long start = r * g.cols() + b * BLOCK;
-                int n = (int) Math.min(BLOCK, g.cols() - b * BLOCK);
-                scales[(int) (r * bpr + b)] = (byte) MxCodec.quantize(x, (int) start, n, element, scaleMode, m, start, tmp, 0);
-                for (int i = 0; i < n; i++) {
-                    CodePacking.put(codes, start + i, element.bits(), tmp[i] & 0xFF);
-                }
-            }
+        for (int i = 0; i < one.length; i++) {
+            CodePacking.put(codes, i, element.bits(), one[i] & 0xFF);
         }
         return new Encoded(name, shape.clone(), codes, scales, DType.F8_E8M0, new long[] {g.rows(), bpr}, Float.NaN,
                 new byte[0], -1);
@@ -83,20 +85,18 @@ final class MxFormat extends QuantFormat {
 
     @Override
     public float[] decode(Encoded e) {
+        Kernels k = KernelProvider.get();
         Geometry g = Geometry.of(e.shape());
-        long bpr = g.blocksPerRow(BLOCK);
         float[] out = new float[(int) g.numel()];
-        byte[] tmp = new byte[BLOCK];
-        for (long r = 0; r < g.rows(); r++) {
-            for (long b = 0; b < bpr; b++) {
-                long start = r * g.cols() + b * BLOCK;
-                int n = (int) Math.min(BLOCK, g.cols() - b * BLOCK);
-                for (int i = 0; i < n; i++) {
-                    tmp[i] = (byte) CodePacking.get(e.codes(), start + i, element.bits());
-                }
-                MxCodec.dequantize(tmp, 0, n, e.scales()[(int) (r * bpr + b)] & 0xFF, element, out, (int) start);
-            }
+        byte[] one = new byte[out.length];
+        for (int i = 0; i < one.length; i++) {
+            one[i] = (byte) CodePacking.get(e.codes(), i, element.bits());
         }
+        int[] scaleIndex = {0};
+        BlockRuns.forEach(0, g.numel(), Math.max(1, g.cols()), BLOCK, (first, blocks, len) -> {
+            k.mxDequantize(e.scales(), scaleIndex[0], one, (int) first, blocks, len, element, out, (int) first);
+            scaleIndex[0] += blocks;
+        });
         return out;
     }
 
@@ -104,9 +104,8 @@ final class MxFormat extends QuantFormat {
     public FakeQuantizer fakeQuantizer(long[] shape, EncodeMode mode) {
         EncodeMode m = effective(mode);
         Geometry g = Geometry.of(shape);
+        Kernels k = KernelProvider.get();
         return new FakeQuantizer() {
-            private final byte[] tmp = new byte[BLOCK];
-
             @Override
             public long unit() {
                 return g.unitFor(BLOCK);
@@ -123,16 +122,10 @@ final class MxFormat extends QuantFormat {
 
             @Override
             public void apply(long start, float[] x, int off, int n, float[] out, int outOff) {
-                long e = start;
-                long end = start + n;
-                while (e < end) {
-                    long col = e % g.cols();
-                    int len = (int) Math.min(BLOCK - col % BLOCK, Math.min(g.cols() - col, end - e));
-                    int i = (int) (e - start);
-                    int s = MxCodec.quantize(x, off + i, len, element, scaleMode, m, e, tmp, 0);
-                    MxCodec.dequantize(tmp, 0, len, s, element, out, outOff + i);
-                    e += len;
-                }
+                BlockRuns.forEach(start, n, Math.max(1, g.cols()), BLOCK, (first, blocks, len) -> {
+                    int i = (int) (first - start);
+                    k.mxQuantize(x, off + i, blocks, len, element, scaleMode, m, first, null, 0, null, 0, out, outOff + i);
+                });
             }
         };
     }

@@ -1,6 +1,8 @@
 package dev.qlens.formats.catalog;
 
 import dev.qlens.core.block.Nvfp4Codec;
+import dev.qlens.core.kernel.KernelProvider;
+import dev.qlens.core.kernel.Kernels;
 import dev.qlens.core.numeric.EncodeMode;
 import dev.qlens.core.numeric.Rounding;
 import dev.qlens.core.tensor.DType;
@@ -62,21 +64,9 @@ public final class Nvfp4Format extends QuantFormat {
         return rounding == null ? mode.withRounding(Rounding.NEAREST_EVEN) : mode.withRounding(rounding);
     }
 
-    static float amax(float[] x, int off, int n) {
-        float m = 0f;
-        for (int i = off; i < off + n; i++) {
-            float a = Math.abs(x[i]);
-            if (a != a) {
-                return Float.NaN;
-            }
-            m = Math.max(m, a);
-        }
-        return m;
-    }
-
     @Override
     public Encoded encode(float[] x, long[] shape, EncodeMode mode) {
-        return encode(x, shape, mode, Nvfp4Codec.globalScale(amax(x, 0, x.length)));
+        return encode(x, shape, mode, Nvfp4Codec.globalScale(KernelProvider.get().maxAbs(x, 0, x.length)));
     }
 
     /**
@@ -85,20 +75,20 @@ public final class Nvfp4Format extends QuantFormat {
      */
     public Encoded encode(float[] x, long[] shape, EncodeMode mode, float global) {
         EncodeMode m = effective(mode);
+        Kernels k = KernelProvider.get();
         Geometry g = Geometry.of(shape);
         long bpr = g.blocksPerRow(BLOCK);
         byte[] plainScales = new byte[(int) (g.rows() * bpr)];
+        byte[] one = new byte[x.length];
+        int[] scaleIndex = {0};
+        BlockRuns.forEach(0, g.numel(), Math.max(1, g.cols()), BLOCK, (first, blocks, len) -> {
+            k.nvfp4Quantize(x, (int) first, blocks, len, global, m, first, plainScales, scaleIndex[0], one, (int) first,
+                    null, 0, comfy);
+            scaleIndex[0] += blocks;
+        });
         byte[] codes = new byte[(int) CodePacking.bytes(g.numel(), 4)];
-        byte[] tmp = new byte[BLOCK];
-        for (long r = 0; r < g.rows(); r++) {
-            for (long b = 0; b < bpr; b++) {
-                long start = r * g.cols() + b * BLOCK;
-                int n = (int) Math.min(BLOCK, g.cols() - b * BLOCK);
-                plainScales[(int) (r * bpr + b)] = (byte) Nvfp4Codec.quantize(x, (int) start, n, global, m, start, tmp, 0);
-                for (int i = 0; i < n; i++) {
-                    putNibble(codes, start + i, tmp[i]);
-                }
-            }
+        for (int i = 0; i < one.length; i++) {
+            putNibble(codes, i, one[i]);
         }
         byte[] scales = comfy ? BlockedScaleLayout.swizzle(plainScales, (int) g.rows(), (int) bpr) : plainScales;
         long[] scaleShape = comfy ? new long[] {BlockedScaleLayout.paddedRows(g.rows()), BlockedScaleLayout.paddedCols(bpr)}
@@ -141,21 +131,20 @@ public final class Nvfp4Format extends QuantFormat {
 
     @Override
     public float[] decode(Encoded e) {
+        Kernels k = KernelProvider.get();
         Geometry g = Geometry.of(e.shape());
         long bpr = g.blocksPerRow(BLOCK);
         byte[] plain = comfy ? BlockedScaleLayout.unswizzle(e.scales(), (int) g.rows(), (int) bpr) : e.scales();
         float[] out = new float[(int) g.numel()];
-        byte[] tmp = new byte[BLOCK];
-        for (long r = 0; r < g.rows(); r++) {
-            for (long b = 0; b < bpr; b++) {
-                long start = r * g.cols() + b * BLOCK;
-                int n = (int) Math.min(BLOCK, g.cols() - b * BLOCK);
-                for (int i = 0; i < n; i++) {
-                    tmp[i] = (byte) getNibble(e.codes(), start + i);
-                }
-                Nvfp4Codec.dequantize(tmp, 0, n, plain[(int) (r * bpr + b)] & 0xFF, e.globalScale(), comfy, out, (int) start);
-            }
+        byte[] one = new byte[out.length];
+        for (int i = 0; i < one.length; i++) {
+            one[i] = (byte) getNibble(e.codes(), i);
         }
+        int[] scaleIndex = {0};
+        BlockRuns.forEach(0, g.numel(), Math.max(1, g.cols()), BLOCK, (first, blocks, len) -> {
+            k.nvfp4Dequantize(plain, scaleIndex[0], one, (int) first, blocks, len, e.globalScale(), comfy, out, (int) first);
+            scaleIndex[0] += blocks;
+        });
         return out;
     }
 
@@ -163,8 +152,8 @@ public final class Nvfp4Format extends QuantFormat {
     public FakeQuantizer fakeQuantizer(long[] shape, EncodeMode mode) {
         EncodeMode m = effective(mode);
         Geometry g = Geometry.of(shape);
+        Kernels k = KernelProvider.get();
         return new FakeQuantizer() {
-            private final byte[] tmp = new byte[BLOCK];
             private float amax;
 
             @Override
@@ -179,23 +168,17 @@ public final class Nvfp4Format extends QuantFormat {
 
             @Override
             public void calibrate(long start, float[] x, int off, int n) {
-                float a = amax(x, off, n);
+                float a = k.maxAbs(x, off, n);
                 amax = a != a || amax != amax ? Float.NaN : Math.max(amax, a);
             }
 
             @Override
             public void apply(long start, float[] x, int off, int n, float[] out, int outOff) {
                 float global = Nvfp4Codec.globalScale(amax);
-                long e = start;
-                long end = start + n;
-                while (e < end) {
-                    long col = e % g.cols();
-                    int len = (int) Math.min(BLOCK - col % BLOCK, Math.min(g.cols() - col, end - e));
-                    int i = (int) (e - start);
-                    int s = Nvfp4Codec.quantize(x, off + i, len, global, m, e, tmp, 0);
-                    Nvfp4Codec.dequantize(tmp, 0, len, s, global, comfy, out, outOff + i);
-                    e += len;
-                }
+                BlockRuns.forEach(start, n, Math.max(1, g.cols()), BLOCK, (first, blocks, len) -> {
+                    int i = (int) (first - start);
+                    k.nvfp4Quantize(x, off + i, blocks, len, global, m, first, null, 0, null, 0, out, outOff + i, comfy);
+                });
             }
         };
     }

@@ -1,5 +1,7 @@
 package dev.qlens.formats.catalog;
 
+import dev.qlens.core.kernel.KernelProvider;
+import dev.qlens.core.kernel.Kernels;
 import dev.qlens.core.kernel.LittleEndian;
 import dev.qlens.core.numeric.Compat;
 import dev.qlens.core.numeric.EncodeMode;
@@ -186,6 +188,21 @@ final class ScaledFormat extends QuantFormat {
             }
         }
 
+        /** The end (exclusive) of the run of elements that share element e's scale. */
+        long runEnd(long e) {
+            switch (effective) {
+                case TENSOR:
+                    return Long.MAX_VALUE;
+                case CHANNEL:
+                    return (e / channelStride + 1) * channelStride;
+                default: {
+                    long row = e / cols;
+                    long col = e % cols;
+                    return row * cols + Math.min((col / blockW + 1) * blockW, cols);
+                }
+            }
+        }
+
         boolean needsCalibration() {
             return effective == Kind.TENSOR || effective == Kind.CHANNEL;
         }
@@ -275,6 +292,7 @@ final class ScaledFormat extends QuantFormat {
         long clipped;
         /** Whether block scales are kept for the whole tensor (encoding) or only per chunk (streaming). */
         final boolean keepScales;
+        final Kernels kernels = KernelProvider.get();
 
         Run(long[] shape, EncodeMode mode, boolean keepScales) {
             this.keepScales = keepScales;
@@ -304,15 +322,30 @@ final class ScaledFormat extends QuantFormat {
 
         @Override
         public void calibrate(long start, float[] x, int off, int n) {
-            for (int i = 0; i < n; i++) {
-                float v = x[off + i];
-                if (!Float.isFinite(v)) {
-                    continue;
+            accumulate(start, x, off, n, 0, amax, lo, hi);
+        }
+
+        /** Folds the finite values of [start, start + n) into the group statistics (group g at index g - base). */
+        private void accumulate(long start, float[] x, int off, int n, long base, float[] gAmax, float[] gLo, float[] gHi) {
+            long e = start;
+            long end = start + n;
+            while (e < end) {
+                long runEnd = Math.min(end, layout.runEnd(e));
+                int i = (int) (e - start);
+                int len = (int) (runEnd - e);
+                int g = (int) (layout.group(e) - base);
+                if (isAffine()) {
+                    for (int j = off + i; j < off + i + len; j++) {
+                        float v = x[j];
+                        if (Float.isFinite(v)) {
+                            gLo[g] = Math.min(gLo[g], v);
+                            gHi[g] = Math.max(gHi[g], v);
+                        }
+                    }
+                } else {
+                    gAmax[g] = Math.max(gAmax[g], kernels.maxAbsFinite(x, off + i, len));
                 }
-                int g = (int) layout.group(start + i);
-                amax[g] = Math.max(amax[g], Math.abs(v));
-                lo[g] = Math.min(lo[g], v);
-                hi[g] = Math.max(hi[g], v);
+                e = runEnd;
             }
         }
 
@@ -379,16 +412,7 @@ final class ScaledFormat extends QuantFormat {
                 float[] ga = new float[count];
                 float[] gl = new float[count];
                 float[] gh = new float[count];
-                for (int i = 0; i < n; i++) {
-                    float v = x[off + i];
-                    if (!Float.isFinite(v)) {
-                        continue;
-                    }
-                    int g = (int) (layout.group(start + i) - g0);
-                    ga[g] = Math.max(ga[g], Math.abs(v));
-                    gl[g] = Math.min(gl[g], v);
-                    gh[g] = Math.max(gh[g], v);
-                }
+                accumulate(start, x, off, n, g0, ga, gl, gh);
                 float[] s = new float[count];
                 int[] zp = new int[count];
                 int[] c = rule == Rule.E8M0 ? new int[count] : null;
@@ -405,37 +429,52 @@ final class ScaledFormat extends QuantFormat {
                 base = g0;
             }
             int bits = elementBits();
-            for (int i = 0; i < n; i++) {
-                long e = start + i;
+            long e = start;
+            long end = start + n;
+            while (e < end) {
+                long runEnd = Math.min(end, layout.runEnd(e));
+                int i = (int) (e - start);
+                int len = (int) (runEnd - e);
                 int g = (int) (layout.group(e) - base);
                 float s = chunkScale[g];
-                float v = x[off + i] / s;
-                long rnd = mode.randomBits(e);
-                int code;
-                float value;
                 if (floatElement != null) {
-                    code = floatElement.encode(v, mode.rounding(), true, Compat.ML_DTYPES, rnd);
-                    if (Math.abs(v) > floatElement.maxFinite() && Float.isFinite(v)
-                            && floatElement.encode(v, mode.rounding(), false, Compat.ML_DTYPES, rnd) != code) {
-                        clipped++;
+                    byte[] c = codes == null ? null : byteCodes(len);
+                    clipped += kernels.scaledFloat(x, off + i, len, s, floatElement, mode, e, c, 0, out,
+                            out == null ? 0 : outOff + i);
+                    if (codes != null) {
+                        for (int j = 0; j < len; j++) {
+                            CodePacking.put(codes, e + j, bits, c[j] & 0xFF);
+                        }
                     }
-                    value = floatElement.decode(code) * s;
                 } else {
-                    int zp = chunkZero[g];
-                    int q = intElement.encode(v, mode.rounding(), zp, rnd);
-                    if (intElement.clips(v, mode.rounding(), zp, rnd)) {
-                        clipped++;
+                    int[] c = codes == null ? null : intCodes(len);
+                    clipped += kernels.scaledInt(x, off + i, len, s, chunkZero[g], intElement, mode, e, c, 0, out,
+                            out == null ? 0 : outOff + i);
+                    if (codes != null) {
+                        for (int j = 0; j < len; j++) {
+                            CodePacking.put(codes, e + j, bits, c[j]);
+                        }
                     }
-                    code = q;
-                    value = (q - zp) * s;
                 }
-                if (codes != null) {
-                    CodePacking.put(codes, e, bits, code);
-                }
-                if (out != null) {
-                    out[outOff + i] = value;
-                }
+                e = runEnd;
             }
+        }
+
+        private byte[] byteScratch = new byte[0];
+        private int[] intScratch = new int[0];
+
+        private byte[] byteCodes(int n) {
+            if (byteScratch.length < n) {
+                byteScratch = new byte[n];
+            }
+            return byteScratch;
+        }
+
+        private int[] intCodes(int n) {
+            if (intScratch.length < n) {
+                intScratch = new int[n];
+            }
+            return intScratch;
         }
 
         @Override
