@@ -103,7 +103,7 @@ public final class BfpCodec {
             int x0 = (face % 2) * 16;
             System.arraycopy(tile, off + y * TILE + x0, row, 0, GROUP);
             out[outOff + r] = (byte) encodeGroup(row, 0, GROUP, bits, flushSubnormals, codes, 0);
-            packCodes(codes, bits, out, dataOff + r * rowBytes);
+            packRow(codes, 0, bits, out, dataOff + r * rowBytes);
         }
     }
 
@@ -139,13 +139,14 @@ public final class BfpCodec {
         }
     }
 
-    private static void packCodes(byte[] codes, int bits, byte[] out, int off) {
+    /** Packs the 16 codes of one row (one code per byte) into 16 * bits / 8 bytes, LSB first. */
+    public static void packRow(byte[] codes, int codesOff, int bits, byte[] out, int off) {
         int perByte = 8 / bits;
         int mask = (1 << bits) - 1;
         for (int b = 0; b < GROUP / perByte; b++) {
             int v = 0;
             for (int k = 0; k < perByte; k++) {
-                v |= (codes[b * perByte + k] & mask) << (k * bits);
+                v |= (codes[codesOff + b * perByte + k] & mask) << (k * bits);
             }
             out[off + b] = (byte) v;
         }

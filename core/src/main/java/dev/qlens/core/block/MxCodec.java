@@ -131,6 +131,11 @@ public final class MxCodec {
     /** Dequantizes one block: decode(code) * X in float32, NaN everywhere when the scale is NaN. */
     public static void dequantize(byte[] codes, int codesOff, int n, int scaleCode, MxElement element, float[] out,
                                   int outOff) {
+        if ((scaleCode & 0xFF) == NAN_SCALE) {
+            // Written explicitly: the bits of NaN * NaN depend on operand order, which the JIT may swap.
+            java.util.Arrays.fill(out, outOff, outOff + n, Float.NaN);
+            return;
+        }
         float scale = scaleValue(scaleCode);
         for (int i = 0; i < n; i++) {
             out[outOff + i] = decodeElement(codes[codesOff + i] & 0xFF, element) * scale;

@@ -85,10 +85,13 @@ public final class Nvfp4Codec {
         float blockAmax = 0f;
         for (int i = off; i < off + n; i++) {
             float a = Math.abs(x[i]);
-            blockAmax = a != a ? a : Math.max(blockAmax, a);
             if (a != a) {
+                // The canonical (positive) NaN: Math.abs may or may not clear a NaN's sign bit
+                // depending on the JDK and the JIT, and the sign decides the scale's NaN code.
+                blockAmax = Float.NaN;
                 break;
             }
+            blockAmax = Math.max(blockAmax, a);
         }
         int scaleCode = blockScaleCode(blockAmax, global);
         float total = FloatFormat.FP8_E4M3FN.decode(scaleCode) * global;
@@ -103,13 +106,19 @@ public final class Nvfp4Codec {
     }
 
     /**
-     * Dequantizes one block: e2m1(code) * (e4m3(scale) * global) in float32.
+     * Dequantizes one block: e2m1(code) * (e4m3(scale) * global) in float32 (all NaN when that scale is NaN).
      *
      * @param negativeZero whether code 8 decodes as -0.0 (comfy-kitchen) or +0.0 (ModelOpt)
      */
     public static void dequantize(byte[] codes, int codesOff, int n, int scaleCode, float global, boolean negativeZero,
                                   float[] out, int outOff) {
         float total = FloatFormat.FP8_E4M3FN.decode(scaleCode) * global;
+        if (total != total) {
+            // A NaN scale makes the block NaN; written explicitly so its bits do not depend on
+            // which NaN operand the hardware propagates.
+            java.util.Arrays.fill(out, outOff, outOff + n, Float.NaN);
+            return;
+        }
         float[] table = negativeZero ? E2M1_NEG_ZERO : E2M1;
         for (int i = 0; i < n; i++) {
             out[outOff + i] = table[codes[codesOff + i] & 0xF] * total;

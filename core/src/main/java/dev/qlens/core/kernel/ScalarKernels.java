@@ -241,99 +241,16 @@ public class ScalarKernels implements Kernels {
 
     @Override
     public void errorSums(float[] x, int xOff, float[] y, int yOff, int n, ErrorSums acc) {
-        final int p = ErrorSums.PARTIALS;
-        double[] abs = new double[p];
-        double[] sq = new double[p];
-        double[] sx = new double[p];
-        double[] sy = new double[p];
-        double[] sxx = new double[p];
-        double[] syy = new double[p];
-        double[] sxy = new double[p];
-        double[] sax = new double[p];
-        double max = 0;
-        long bad = 0;
-        for (int i = 0; i < n; i++) {
-            float xv = x[xOff + i];
-            float yv = y[yOff + i];
-            if (!(Math.abs(xv) < Float.POSITIVE_INFINITY) || !(Math.abs(yv) < Float.POSITIVE_INFINITY)) {
-                bad++;
-                continue;
-            }
-            int k = i & (p - 1);
-            double dx = xv;
-            double dy = yv;
-            double e = dy - dx;
-            double ae = Math.abs(e);
-            abs[k] += ae;
-            sq[k] += e * e;
-            sx[k] += dx;
-            sy[k] += dy;
-            sxx[k] += dx * dx;
-            syy[k] += dy * dy;
-            sxy[k] += dx * dy;
-            sax[k] += Math.abs(dx);
-            max = Math.max(max, ae);
-        }
-        acc.count += n;
-        acc.nonFinite += bad;
-        acc.sumAbsError += ordered(abs);
-        acc.sumSquaredError += ordered(sq);
-        acc.sumX += ordered(sx);
-        acc.sumY += ordered(sy);
-        acc.sumXX += ordered(sxx);
-        acc.sumYY += ordered(syy);
-        acc.sumXY += ordered(sxy);
-        acc.sumAbsX += ordered(sax);
-        acc.maxAbsError = Math.max(acc.maxAbsError, max);
+        ErrorPartials p = new ErrorPartials();
+        p.addScalar(x, xOff, y, yOff, 0, n);
+        p.addTo(acc, n);
     }
 
     @Override
     public void valueSums(float[] x, int off, int n, ValueSums acc) {
-        final int p = ErrorSums.PARTIALS;
-        double[] s = new double[p];
-        double[] ss = new double[p];
-        long nan = 0;
-        long inf = 0;
-        long zeros = 0;
-        double lo = acc.min;
-        double hi = acc.max;
-        for (int i = 0; i < n; i++) {
-            float v = x[off + i];
-            if (v != v) {
-                nan++;
-                continue;
-            }
-            if (Math.abs(v) == Float.POSITIVE_INFINITY) {
-                inf++;
-                continue;
-            }
-            if (v == 0f) {
-                zeros++;
-            }
-            int k = i & (p - 1);
-            double d = v;
-            s[k] += d;
-            ss[k] += d * d;
-            lo = Math.min(lo, d);
-            hi = Math.max(hi, d);
-        }
-        acc.count += n;
-        acc.nans += nan;
-        acc.infs += inf;
-        acc.zeros += zeros;
-        acc.sum += ordered(s);
-        acc.sumSquares += ordered(ss);
-        acc.min = lo;
-        acc.max = hi;
-    }
-
-    /** Partials 0 to 15 added in order (the documented reduction of every kernel). */
-    protected static double ordered(double[] partials) {
-        double t = 0;
-        for (double v : partials) {
-            t += v;
-        }
-        return t;
+        ValuePartials p = new ValuePartials(acc);
+        p.addScalar(x, off, 0, n);
+        p.addTo(acc, n);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -343,13 +260,11 @@ public class ScalarKernels implements Kernels {
     public long scaledFloat(float[] x, int off, int n, float scale, FloatFormat f, EncodeMode mode, long firstIndex,
                             byte[] codes, int codesOff, float[] out, int outOff) {
         long clipped = 0;
-        double max = f.maxFinite();
         for (int i = 0; i < n; i++) {
             float v = x[off + i] / scale;
             long rnd = mode.randomBits(firstIndex + i);
             int code = f.encode(v, mode.rounding(), true, Compat.ML_DTYPES, rnd);
-            if (Math.abs(v) > max && Math.abs(v) < Float.POSITIVE_INFINITY
-                    && f.encode(v, mode.rounding(), false, Compat.ML_DTYPES, rnd) != code) {
+            if (f.roundsAboveMax(v, mode.rounding(), rnd)) {
                 clipped++;
             }
             if (codes != null) {

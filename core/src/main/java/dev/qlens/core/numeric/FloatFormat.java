@@ -416,6 +416,20 @@ public final class FloatFormat {
     }
 
     /**
+     * Whether a finite, non-zero x rounds (under {@code rounding}) to a magnitude above the largest
+     * finite one, i.e. whether a saturating encoder clips it. The sign is ignored, so for E8M0 a
+     * large negative input counts as clipped too. NaN, infinities and zeros never count.
+     */
+    public boolean roundsAboveMax(float x, Rounding rounding, long randomBits) {
+        float a = Math.abs(x);
+        if (!(a < Float.POSITIVE_INFINITY) || a == 0f) {
+            return false;
+        }
+        long abs = Double.doubleToRawLongBits(a);
+        return roundMagnitude(abs, rounding, randomBits) > maxFiniteMagnitude;
+    }
+
+    /**
      * The code for a NaN input.
      *
      * @param negative the NaN's sign bit

@@ -17,11 +17,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every golden element-format vector, every input, every stored mode: the scalar reference codec
- * must reproduce each file exactly (NaN codes included).
+ * must reproduce each file exactly (NaN codes included). The case list is public so the vector
+ * kernels' tests replay the same files.
  */
-class ElementConformanceTest {
+public class ElementConformanceTest {
     /** Vector-file format tags and the catalog formats they denote. */
-    static final Map<String, FloatFormat> TAGS = Map.ofEntries(
+    public static final Map<String, FloatFormat> TAGS = Map.ofEntries(
             Map.entry("e4m3fn", FloatFormat.FP8_E4M3FN),
             Map.entry("e5m2", FloatFormat.FP8_E5M2),
             Map.entry("e4m3fnuz", FloatFormat.FP8_E4M3FNUZ),
@@ -34,14 +35,16 @@ class ElementConformanceTest {
 
     private static int[] f32Inputs;
 
-    static synchronized int[] f32Inputs() {
+    /** The float32 bit patterns every encf32 file is indexed by. */
+    public static synchronized int[] f32Inputs() {
         if (f32Inputs == null) {
             f32Inputs = TestVectors.u32("scalar/inputs_f32.bin.gz");
         }
         return f32Inputs;
     }
 
-    static int[] bf16SweepInputs() {
+    /** The 65536 inputs of the bf16sweep files: every BF16 value widened to float32. */
+    public static int[] bf16SweepInputs() {
         int[] in = new int[65536];
         for (int i = 0; i < in.length; i++) {
             in[i] = i << 16;
@@ -50,7 +53,7 @@ class ElementConformanceTest {
     }
 
     /** One vector file: the expected codes for one format under one set of conventions. */
-    record Case(String file, FloatFormat format, boolean saturate, Compat compat, boolean bf16Sweep,
+    public record Case(String file, FloatFormat format, boolean saturate, Compat compat, boolean bf16Sweep,
                 Map<Integer, Integer> nanOverride) {
         @Override
         public String toString() {
@@ -59,7 +62,8 @@ class ElementConformanceTest {
         }
     }
 
-    static Stream<Arguments> f32Cases() {
+    /** Every float32-input vector file with the format and conventions it was produced with. */
+    public static Stream<Arguments> f32Cases() {
         List<Case> cases = new ArrayList<>();
         for (boolean sweep : new boolean[] {false, true}) {
             String dir = sweep ? "scalar/bf16sweep/encbf16_" : "scalar/encf32_";
@@ -248,7 +252,7 @@ class ElementConformanceTest {
         }
     }
 
-    static long[] asLong(int[] bits) {
+    public static long[] asLong(int[] bits) {
         long[] out = new long[bits.length];
         for (int i = 0; i < bits.length; i++) {
             out[i] = bits[i] & 0xFFFFFFFFL;

@@ -1,0 +1,92 @@
+package dev.qlens.simd;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector species every kernel uses, chosen once: {@code -Dqlens.vector.bits=128|256|512}, or the
+ * platform's preferred width (capped at 512). They are {@code static final}, so the JIT treats them
+ * as constants, which the Vector API needs to compile to SIMD instructions.
+ */
+final class Lanes {
+    /** Vector width in bits. */
+    static final int BITS = chooseBits();
+    /** float32 lanes. */
+    static final VectorSpecies<Float> F = floatSpecies(BITS);
+    /** int32 lanes (same count as F). */
+    static final VectorSpecies<Integer> I = intSpecies(BITS);
+    /** float64 lanes of the same width (half as many). */
+    static final VectorSpecies<Double> D = doubleSpecies(BITS);
+    /** Lanes per float vector. */
+    static final int N = F.length();
+    /** Bytes holding one byte per int lane (at least 64 bits: at 128-bit width only the first 4 lanes are used). */
+    static final VectorSpecies<Byte> B_PER_LANE = byteSpecies(Math.max(64, BITS / 4));
+    /** Shorts holding one short per int lane. */
+    static final VectorSpecies<Short> S_PER_LANE = shortSpecies(BITS / 2);
+    /** Bytes holding two bytes per int lane (little-endian 16-bit values). */
+    static final VectorSpecies<Byte> B_TWO_PER_LANE = byteSpecies(BITS / 2);
+    /** Bytes holding four bytes per int lane (float32 bits). */
+    static final VectorSpecies<Byte> B_FOUR_PER_LANE = byteSpecies(BITS);
+    /** The lanes of {@link #B_PER_LANE} that correspond to int lanes. */
+    static final VectorMask<Byte> BYTE_LANES = B_PER_LANE.indexInRange(0, N);
+
+    private Lanes() {
+    }
+
+    private static int chooseBits() {
+        String p = System.getProperty("qlens.vector.bits");
+        if (p != null && !p.isBlank()) {
+            int b = Integer.parseInt(p.trim());
+            if (b != 128 && b != 256 && b != 512) {
+                throw new IllegalArgumentException("qlens.vector.bits must be 128, 256 or 512, not " + p);
+            }
+            return b;
+        }
+        int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        if (preferred < 128) {
+            throw new UnsupportedOperationException("the preferred vector size is " + preferred + " bits");
+        }
+        return Math.min(512, preferred);
+    }
+
+    private static VectorSpecies<Float> floatSpecies(int bits) {
+        return bits == 512 ? FloatVector.SPECIES_512 : bits == 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    }
+
+    private static VectorSpecies<Integer> intSpecies(int bits) {
+        return bits == 512 ? IntVector.SPECIES_512 : bits == 256 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
+    }
+
+    private static VectorSpecies<Double> doubleSpecies(int bits) {
+        return bits == 512 ? DoubleVector.SPECIES_512 : bits == 256 ? DoubleVector.SPECIES_256 : DoubleVector.SPECIES_128;
+    }
+
+    private static VectorSpecies<Byte> byteSpecies(int bits) {
+        switch (bits) {
+            case 512:
+                return ByteVector.SPECIES_512;
+            case 256:
+                return ByteVector.SPECIES_256;
+            case 128:
+                return ByteVector.SPECIES_128;
+            default:
+                return ByteVector.SPECIES_64;
+        }
+    }
+
+    private static VectorSpecies<Short> shortSpecies(int bits) {
+        switch (bits) {
+            case 256:
+                return ShortVector.SPECIES_256;
+            case 128:
+                return ShortVector.SPECIES_128;
+            default:
+                return ShortVector.SPECIES_64;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.qlens.simd;
+
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+
+import dev.qlens.core.block.BfpCodec;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Vector kernels of Tenstorrent block floats, bit-identical to {@link BfpCodec}: a group of 16
+ * elements is one to four vectors, its shared exponent a lane-wise maximum of exponent fields.
+ * Groups whose shared exponent is 255 (Inf or NaN inputs) decode through the scalar reference.
+ */
+final class VBfp {
+    private static final int GROUP = BfpCodec.GROUP;
+    private static final int TILE = BfpCodec.TILE;
+
+    private VBfp() {
+    }
+
+    /** The largest float32 exponent field of the 16 values at {@code off}. */
+    static int sharedExponent(float[] x, int off) {
+        IntVector m = IntVector.zero(Lanes.I);
+        for (int j = 0; j < GROUP; j += Lanes.N) {
+            m = m.max(FloatVector.fromArray(Lanes.F, x, off + j).reinterpretAsInts().lanewise(LSHR, 23).and(0xFF));
+        }
+        return m.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** Codes of N lanes given the group's shared exponent (see {@link BfpCodec#encodeGroup}). */
+    static IntVector encodeLanes(FloatVector x, int shared, int bits, boolean flushSubnormals) {
+        IntVector u = x.reinterpretAsInts();
+        IntVector e = u.lanewise(LSHR, 23).and(0xFF);
+        VectorMask<Integer> zero = flushSubnormals ? e.eq(0) : u.and(0x7FFFFFFF).eq(0);
+        // Vector shift counts are taken modulo 32, so alignments of 32 or more are capped at 31,
+        // which already shifts every bit of a 24-bit significand out.
+        IntVector d = IntVector.broadcast(Lanes.I, shared).sub(e).min(31);
+        IntVector mag = u.and(0x7FFFFF).or(0x800000).lanewise(LSHR, d);
+        int shift = 25 - bits;
+        int bias = (1 << (shift - 1)) - 1;
+        mag = mag.add(bias).add(mag.lanewise(LSHR, shift).and(1)).lanewise(LSHR, shift).min((1 << (bits - 1)) - 1);
+        mag = mag.blend(0, zero);
+        IntVector code = mag.or(u.lanewise(LSHR, 31).lanewise(LSHL, bits - 1));
+        return code.blend(0, mag.eq(0));
+    }
+
+    /** Values of N codes for a shared exponent below 255: mag * 2^(E - 127 - (B - 2)), sign applied. */
+    static FloatVector decodeLanes(IntVector code, int shared, int bits) {
+        IntVector mag = code.and((1 << (bits - 1)) - 1);
+        IntVector sign = code.lanewise(LSHR, bits - 1).and(1).lanewise(LSHL, 31);
+        // 2^(E - 133) at the smallest, so the factor is an exact float32 and the product rounds once,
+        // like the reference's exact double rounded to float32.
+        float factor = Math.scalb(1f, shared - 127 - (bits - 2));
+        FloatVector v = ((FloatVector) mag.convert(I2F, 0)).mul(factor);
+        return v.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    }
+
+    static void groups(float[] x, int off, int groups, int bits, boolean flushSubnormals, byte[] exponents, int expOff,
+                       byte[] codes, int codesOff, float[] out, int outOff) {
+        byte[] tmp = new byte[GROUP];
+        for (int g = 0; g < groups; g++) {
+            int base = off + g * GROUP;
+            int shared = sharedExponent(x, base);
+            if (exponents != null) {
+                exponents[expOff + g] = (byte) shared;
+            }
+            for (int j = 0; j < GROUP; j += Lanes.N) {
+                IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, x, base + j), shared, bits, flushSubnormals);
+                if (codes != null) {
+                    VCodec.storeBytes(code, codes, codesOff + g * GROUP + j);
+                }
+                if (out != null) {
+                    if (shared == 0xFF) {
+                        VCodec.storeBytes(code, tmp, j);
+                    } else {
+                        decodeLanes(code, shared, bits).intoArray(out, outOff + g * GROUP + j);
+                    }
+                }
+            }
+            if (out != null && shared == 0xFF) {
+                for (int i = 0; i < GROUP; i++) {
+                    out[outOff + g * GROUP + i] = BfpCodec.decode(tmp[i] & 0xFF, shared, bits);
+                }
+            }
+        }
+    }
+
+    /** Offset in a row-major tile of the first element of packed row r (face r / 16, row r % 16 in it). */
+    private static int rowStart(int r) {
+        int face = r / 16;
+        return ((face / 2) * 16 + r % 16) * TILE + (face % 2) * 16;
+    }
+
+    static void packTile(float[] tile, int off, int bits, boolean flushSubnormals, byte[] out, int outOff) {
+        int rowBytes = GROUP * bits / 8;
+        int dataOff = outOff + BfpCodec.EXPONENT_BYTES;
+        byte[] tmp = bits == 8 ? null : new byte[GROUP];
+        for (int r = 0; r < 64; r++) {
+            int base = off + rowStart(r);
+            int shared = sharedExponent(tile, base);
+            out[outOff + r] = (byte) shared;
+            for (int j = 0; j < GROUP; j += Lanes.N) {
+                IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, tile, base + j), shared, bits, flushSubnormals);
+                if (tmp == null) {
+                    VCodec.storeBytes(code, out, dataOff + r * rowBytes + j);
+                } else {
+                    VCodec.storeBytes(code, tmp, j);
+                }
+            }
+            if (tmp != null) {
+                BfpCodec.packRow(tmp, 0, bits, out, dataOff + r * rowBytes);
+            }
+        }
+    }
+
+    static void unpackTile(byte[] in, int inOff, int bits, float[] tile, int off) {
+        byte[] codes;
+        int codesOff;
+        int stride;
+        if (bits == 8) {
+            codes = in;
+            codesOff = inOff + BfpCodec.EXPONENT_BYTES;
+            stride = GROUP;
+        } else {
+            // Narrow codes are first spread to one per byte, in the tile's row-major order.
+            codes = new byte[TILE * TILE + Lanes.B_PER_LANE.length()];
+            BfpCodec.tileCodes(in, inOff, bits, codes, 0, null);
+            codesOff = 0;
+            stride = -1;
+        }
+        for (int r = 0; r < 64; r++) {
+            int shared = in[inOff + r] & 0xFF;
+            int start = rowStart(r);
+            int at = stride > 0 ? codesOff + r * stride : start;
+            for (int j = 0; j < GROUP; j += Lanes.N) {
+                if (shared == 0xFF || !VScaled.canLoad(codes, at + j)) {
+                    for (int i = j; i < j + Lanes.N; i++) {
+                        tile[off + start + i] = BfpCodec.decode(codes[at + i] & 0xFF, shared, bits);
+                    }
+                } else {
+                    decodeLanes(VScaled.loadCodes(codes, at + j), shared, bits).intoArray(tile, off + start + j);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package dev.qlens.simd;
+
+import dev.qlens.core.block.MxElement;
+import dev.qlens.core.block.MxScaleMode;
+import dev.qlens.core.kernel.ErrorSums;
+import dev.qlens.core.kernel.ScalarKernels;
+import dev.qlens.core.kernel.SubByte;
+import dev.qlens.core.kernel.ValueSums;
+import dev.qlens.core.numeric.EncodeMode;
+import dev.qlens.core.numeric.FloatFormat;
+import dev.qlens.core.numeric.IntFormat;
+import dev.qlens.core.numeric.Rounding;
+import dev.qlens.core.tensor.DType;
+import java.nio.ByteOrder;
+
+/**
+ * The Vector API kernels. Each kernel processes whole vectors and hands the remainder (and every
+ * case it does not specialise: stochastic rounding, integer dtypes, odd block sizes) to the scalar
+ * reference it extends, so results are bit-identical to {@link ScalarKernels} by construction of the
+ * fallbacks and by the property tests of the vector paths.
+ *
+ * <p>Broadcasting a float into a vector canonicalises NaN (the Vector API converts through
+ * {@code Float.floatToIntBits}), so a NaN scale or global scale, whose sign would otherwise reach the
+ * codes, is left to the scalar reference.
+ */
+final class VectorKernels extends ScalarKernels {
+    VectorKernels() {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new UnsupportedOperationException("the vector kernels assume a little-endian platform");
+        }
+        // Touch the species now so an unsupported width fails at start-up, not in the first kernel.
+        if (Lanes.N < 4) {
+            throw new UnsupportedOperationException("vectors of " + Lanes.BITS + " bits are too narrow");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "vector " + Lanes.BITS + "-bit";
+    }
+
+    @Override
+    public int vectorBitSize() {
+        return Lanes.BITS;
+    }
+
+    private static boolean deterministic(EncodeMode mode) {
+        return mode.rounding() != Rounding.STOCHASTIC;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Element formats
+
+    @Override
+    public void decode(DType dtype, byte[] src, int srcOff, float[] dst, int dstOff, int n) {
+        switch (dtype) {
+            case F32:
+                VCodec.decode32(src, srcOff, dst, dstOff, n);
+                return;
+            case BF16:
+                VCodec.decode16(true, src, srcOff, dst, dstOff, n);
+                return;
+            case F16:
+                VCodec.decode16(false, src, srcOff, dst, dstOff, n);
+                return;
+            case F8_E4M3:
+            case F8_E5M2:
+            case F8_E4M3FNUZ:
+            case F8_E5M2FNUZ:
+            case F8_E8M0:
+                VCodec.decodeCodes(dtype.floatFormat(), src, srcOff, dst, dstOff, n);
+                return;
+            case F4:
+                VCodec.decodeF4(src, srcOff, dst, dstOff, n);
+                return;
+            case F6_E2M3:
+            case F6_E3M2:
+                VCodec.decodeF6(dtype.floatFormat(), src, srcOff, dst, dstOff, n);
+                return;
+            default:
+                super.decode(dtype, src, srcOff, dst, dstOff, n);
+        }
+    }
+
+    @Override
+    public void encode(DType dtype, float[] src, int srcOff, byte[] dst, int dstOff, int n, EncodeMode mode,
+                       long firstIndex) {
+        if (dtype == DType.F32) {
+            VCodec.encode32(src, srcOff, dst, dstOff, n);
+            return;
+        }
+        if (!deterministic(mode) || dtype.floatFormat() == null) {
+            super.encode(dtype, src, srcOff, dst, dstOff, n, mode, firstIndex);
+            return;
+        }
+        FloatFormat f = dtype.floatFormat();
+        switch (dtype) {
+            case BF16:
+            case F16:
+                VCodec.encode16(f, src, srcOff, dst, dstOff, n, mode.rounding(), mode.saturate(), mode.compat());
+                return;
+            case F4:
+                encodeSubByte(f, src, srcOff, dst, dstOff, n & ~1, mode, true);
+                return;
+            case F6_E2M3:
+            case F6_E3M2:
+                encodeSubByte(f, src, srcOff, dst, dstOff, n, mode, false);
+                return;
+            default:
+                VCodec.encodeCodes(f, src, srcOff, dst, dstOff, n, mode.rounding(), mode.saturate(), mode.compat());
+        }
+    }
+
+    /** Encodes to one code per byte in chunks, then packs nibbles (F4) or the 6-bit stream (F6). */
+    private static void encodeSubByte(FloatFormat f, float[] src, int srcOff, byte[] dst, int dstOff, int n,
+                                      EncodeMode mode, boolean nibbles) {
+        byte[] codes = new byte[Math.min(n, 4096)];
+        for (int done = 0; done < n; done += codes.length) {
+            int len = Math.min(codes.length, n - done);
+            VCodec.encodeCodes(f, src, srcOff + done, codes, 0, len, mode.rounding(), mode.saturate(), mode.compat());
+            if (nibbles) {
+                int out = dstOff + done / 2;
+                for (int i = 0; i + 1 < len; i += 2) {
+                    dst[out + i / 2] = (byte) ((codes[i] & 0xF) | (codes[i + 1] & 0xF) << 4);
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    SubByte.put6(dst, dstOff, done + i, codes[i]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void encodeCodes(FloatFormat f, float[] src, int srcOff, byte[] codes, int codesOff, int n, EncodeMode mode,
+                            long firstIndex) {
+        if (!deterministic(mode) || f.bits() > 8) {
+            super.encodeCodes(f, src, srcOff, codes, codesOff, n, mode, firstIndex);
+            return;
+        }
+        VCodec.encodeCodes(f, src, srcOff, codes, codesOff, n, mode.rounding(), mode.saturate(), mode.compat());
+    }
+
+    @Override
+    public void decodeCodes(FloatFormat f, byte[] codes, int codesOff, float[] dst, int dstOff, int n) {
+        if (f.bits() > 8) {
+            super.decodeCodes(f, codes, codesOff, dst, dstOff, n);
+            return;
+        }
+        VCodec.decodeCodes(f, codes, codesOff, dst, dstOff, n);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Reductions
+
+    @Override
+    public float maxAbsFinite(float[] x, int off, int n) {
+        return VReduce.maxAbsFinite(x, off, n);
+    }
+
+    @Override
+    public float maxAbs(float[] x, int off, int n) {
+        return VReduce.maxAbs(x, off, n);
+    }
+
+    @Override
+    public void errorSums(float[] x, int xOff, float[] y, int yOff, int n, ErrorSums acc) {
+        VReduce.errorSums(x, xOff, y, yOff, n, acc);
+    }
+
+    @Override
+    public void valueSums(float[] x, int off, int n, ValueSums acc) {
+        VReduce.valueSums(x, off, n, acc);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Scaled formats
+
+    @Override
+    public long scaledFloat(float[] x, int off, int n, float scale, FloatFormat f, EncodeMode mode, long firstIndex,
+                            byte[] codes, int codesOff, float[] out, int outOff) {
+        if (!deterministic(mode) || f.bits() > 8 || scale != scale) {
+            return super.scaledFloat(x, off, n, scale, f, mode, firstIndex, codes, codesOff, out, outOff);
+        }
+        long[] clipped = {0};
+        int done = VScaled.scaledFloat(x, off, n, scale, f, mode.rounding(), codes, codesOff, out, outOff, clipped);
+        return clipped[0] + super.scaledFloat(x, off + done, n - done, scale, f, mode, firstIndex + done, codes,
+                codesOff + done, out, outOff + done);
+    }
+
+    @Override
+    public long scaledInt(float[] x, int off, int n, float scale, int zeroPoint, IntFormat f, EncodeMode mode,
+                          long firstIndex, int[] codes, int codesOff, float[] out, int outOff) {
+        if (!deterministic(mode) || Math.abs(zeroPoint) >= (1 << 19) || scale != scale) {
+            return super.scaledInt(x, off, n, scale, zeroPoint, f, mode, firstIndex, codes, codesOff, out, outOff);
+        }
+        long[] clipped = {0};
+        int done = VScaled.scaledInt(x, off, n, scale, zeroPoint, f, mode.rounding(), codes, codesOff, out, outOff,
+                clipped);
+        return clipped[0] + super.scaledInt(x, off + done, n - done, scale, zeroPoint, f, mode, firstIndex + done,
+                codes, codesOff + done, out, outOff + done);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Block formats
+
+    private static boolean wholeVectors(int blockSize) {
+        return blockSize % Lanes.N == 0;
+    }
+
+    @Override
+    public void mxQuantize(float[] x, int off, int blocks, int blockSize, MxElement element, MxScaleMode scaleMode,
+                           EncodeMode mode, long firstIndex, byte[] scales, int scalesOff, byte[] codes, int codesOff,
+                           float[] out, int outOff) {
+        if (!deterministic(mode) || !wholeVectors(blockSize)) {
+            super.mxQuantize(x, off, blocks, blockSize, element, scaleMode, mode, firstIndex, scales, scalesOff, codes,
+                    codesOff, out, outOff);
+            return;
+        }
+        VScaled.mxQuantize(x, off, blocks, blockSize, element, scaleMode, mode.rounding(), scales, scalesOff, codes,
+                codesOff, out, outOff);
+    }
+
+    @Override
+    public void mxDequantize(byte[] scales, int scalesOff, byte[] codes, int codesOff, int blocks, int blockSize,
+                             MxElement element, float[] out, int outOff) {
+        if (blocks == 0 || !wholeVectors(blockSize)
+                || !VScaled.mxDequantize(scales, scalesOff, codes, codesOff, blocks, blockSize, element, out, outOff)) {
+            super.mxDequantize(scales, scalesOff, codes, codesOff, blocks, blockSize, element, out, outOff);
+        }
+    }
+
+    @Override
+    public void nvfp4Quantize(float[] x, int off, int blocks, int blockSize, float global, EncodeMode mode,
+                              long firstIndex, byte[] scales, int scalesOff, byte[] codes, int codesOff, float[] out,
+                              int outOff, boolean negativeZero) {
+        if (!deterministic(mode) || !wholeVectors(blockSize) || global != global) {
+            super.nvfp4Quantize(x, off, blocks, blockSize, global, mode, firstIndex, scales, scalesOff, codes, codesOff,
+                    out, outOff, negativeZero);
+            return;
+        }
+        VScaled.nvfp4Quantize(x, off, blocks, blockSize, global, mode.rounding(), scales, scalesOff, codes, codesOff,
+                out, outOff, negativeZero);
+    }
+
+    @Override
+    public void nvfp4Dequantize(byte[] scales, int scalesOff, byte[] codes, int codesOff, int blocks, int blockSize,
+                                float global, boolean negativeZero, float[] out, int outOff) {
+        if (blocks == 0 || !wholeVectors(blockSize) || !VScaled.nvfp4Dequantize(scales, scalesOff, codes, codesOff,
+                blocks, blockSize, global, negativeZero, out, outOff)) {
+            super.nvfp4Dequantize(scales, scalesOff, codes, codesOff, blocks, blockSize, global, negativeZero, out,
+                    outOff);
+        }
+    }
+
+    @Override
+    public void bfpGroups(float[] x, int off, int groups, int bits, boolean flushSubnormals, byte[] exponents, int expOff,
+                          byte[] codes, int codesOff, float[] out, int outOff) {
+        VBfp.groups(x, off, groups, bits, flushSubnormals, exponents, expOff, codes, codesOff, out, outOff);
+    }
+
+    @Override
+    public void bfpPackTile(float[] tile, int off, int bits, boolean flushSubnormals, byte[] out, int outOff) {
+        VBfp.packTile(tile, off, bits, flushSubnormals, out, outOff);
+    }
+
+    @Override
+    public void bfpUnpackTile(byte[] in, int inOff, int bits, float[] tile, int off) {
+        VBfp.unpackTile(in, inOff, bits, tile, off);
+    }
+
+}
