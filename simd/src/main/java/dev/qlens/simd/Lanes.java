@@ -4,8 +4,10 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,6 +24,10 @@ final class Lanes {
     static final VectorSpecies<Integer> I = intSpecies(BITS);
     /** float64 lanes of the same width (half as many). */
     static final VectorSpecies<Double> D = doubleSpecies(BITS);
+    /** float32 lanes of half the width: one float64 vector's worth, converted without a lane shuffle. */
+    static final VectorSpecies<Float> F_HALF = floatSpecies(BITS / 2);
+    /** int64 lanes of the full width (float64 bit patterns). */
+    static final VectorSpecies<Long> L = longSpecies(BITS);
     /** Lanes per float vector. */
     static final int N = F.length();
     /** Bytes holding one byte per int lane (at least 64 bits: at 128-bit width only the first 4 lanes are used). */
@@ -35,7 +41,31 @@ final class Lanes {
     /** The lanes of {@link #B_PER_LANE} that correspond to int lanes. */
     static final VectorMask<Byte> BYTE_LANES = B_PER_LANE.indexInRange(0, N);
 
+    static {
+        initialiseDummyVectors();
+    }
+
     private Lanes() {
+    }
+
+    /**
+     * Each species creates its "dummy vector" lazily and C2 folds it to a constant only once it
+     * exists; a kernel compiled before then cannot intrinsify conversions into that species and
+     * boxes every vector (seen on JDK 17 with the I2B store of codes). Touching every species here
+     * creates them before any kernel runs.
+     */
+    private static void initialiseDummyVectors() {
+        VectorSpecies<?>[] all = {F, I, D, L, F_HALF, B_PER_LANE, S_PER_LANE, B_TWO_PER_LANE, B_FOUR_PER_LANE};
+        for (VectorSpecies<?> s : all) {
+            s.zero();
+        }
+        IntVector i = IntVector.zero(I);
+        i.convertShape(VectorOperators.I2B, B_PER_LANE, 0);
+        i.convertShape(VectorOperators.I2S, S_PER_LANE, 0);
+        ByteVector.zero(B_PER_LANE).convertShape(VectorOperators.B2I, I, 0);
+        ShortVector.zero(S_PER_LANE).convertShape(VectorOperators.S2I, I, 0);
+        FloatVector.zero(F).convertShape(VectorOperators.F2D, D, 0);
+        FloatVector.zero(F_HALF).convertShape(VectorOperators.F2D, D, 0);
     }
 
     private static int chooseBits() {
@@ -55,7 +85,20 @@ final class Lanes {
     }
 
     private static VectorSpecies<Float> floatSpecies(int bits) {
-        return bits == 512 ? FloatVector.SPECIES_512 : bits == 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+        switch (bits) {
+            case 512:
+                return FloatVector.SPECIES_512;
+            case 256:
+                return FloatVector.SPECIES_256;
+            case 128:
+                return FloatVector.SPECIES_128;
+            default:
+                return FloatVector.SPECIES_64;
+        }
+    }
+
+    private static VectorSpecies<Long> longSpecies(int bits) {
+        return bits == 512 ? LongVector.SPECIES_512 : bits == 256 ? LongVector.SPECIES_256 : LongVector.SPECIES_128;
     }
 
     private static VectorSpecies<Integer> intSpecies(int bits) {

@@ -26,13 +26,39 @@ final class VBfp {
     static int sharedExponent(float[] x, int off) {
         IntVector m = IntVector.zero(Lanes.I);
         for (int j = 0; j < GROUP; j += Lanes.N) {
-            m = m.max(FloatVector.fromArray(Lanes.F, x, off + j).reinterpretAsInts().lanewise(LSHR, 23).and(0xFF));
+            // The exponent field in place orders like the exponent; shift once after the reduction.
+            m = m.max(FloatVector.fromArray(Lanes.F, x, off + j).reinterpretAsInts().and(0x7F800000));
         }
-        return m.reduceLanes(VectorOperators.MAX);
+        return m.reduceLanes(VectorOperators.MAX) >>> 23;
     }
 
-    /** Codes of N lanes given the group's shared exponent (see {@link BfpCodec#encodeGroup}). */
+    /**
+     * Codes of N lanes given the group's shared exponent. For shared exponents 24 to 254 the aligned
+     * significand floor(|x| * 2^(150 - E)) is computed with one exact float multiplication and a
+     * truncating conversion, and the rounding on the code's last bit with one fused multiply-add
+     * against 2^23 (float addition rounds to nearest even there); float32 subnormals then align to 0
+     * whichever packer is emulated. Other exponents (tiny groups, Inf or NaN inputs) take the
+     * integer path, which mirrors {@link BfpCodec#encodeGroup} step by step.
+     */
     static IntVector encodeLanes(FloatVector x, int shared, int bits, boolean flushSubnormals) {
+        if (shared < 24 || shared > 254) {
+            return encodeLanesExact(x, shared, bits, flushSubnormals);
+        }
+        float align = Float.intBitsToFloat((277 - shared) << 23); // 2^(150 - E)
+        FloatVector t = x.abs().mul(align); // below 2^24, exact
+        // floor(t): values from 2^23 up are integers already; below, rint(t) by adding 2^23, minus one
+        // where that rounded up.
+        FloatVector r = t.add(0x1p23f).sub(0x1p23f);
+        FloatVector floor = r.sub(FloatVector.zero(Lanes.F).blend(1f, r.compare(VectorOperators.GT, t)));
+        floor = floor.blend(t, t.compare(VectorOperators.GE, 0x1p23f));
+        FloatVector rounded = floor.fma(Float.intBitsToFloat((127 - (25 - bits)) << 23), 0x1p23f);
+        IntVector mag = rounded.reinterpretAsInts().sub(0x4B000000).min((1 << (bits - 1)) - 1);
+        IntVector sign = x.reinterpretAsInts().lanewise(LSHR, 32 - bits).and(1 << (bits - 1));
+        return mag.or(sign).blend(0, mag.eq(0));
+    }
+
+    /** The integer path, step for step as {@link BfpCodec#encodeGroup}. */
+    static IntVector encodeLanesExact(FloatVector x, int shared, int bits, boolean flushSubnormals) {
         IntVector u = x.reinterpretAsInts();
         IntVector e = u.lanewise(LSHR, 23).and(0xFF);
         VectorMask<Integer> zero = flushSubnormals ? e.eq(0) : u.and(0x7FFFFFFF).eq(0);
@@ -71,11 +97,11 @@ final class VBfp {
             for (int j = 0; j < GROUP; j += Lanes.N) {
                 IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, x, base + j), shared, bits, flushSubnormals);
                 if (codes != null) {
-                    VCodec.storeBytes(code, codes, codesOff + g * GROUP + j);
+                    VEncode.storeBytes(code, codes, codesOff + g * GROUP + j);
                 }
                 if (out != null) {
                     if (shared == 0xFF) {
-                        VCodec.storeBytes(code, tmp, j);
+                        VEncode.storeBytes(code, tmp, j);
                     } else {
                         decodeLanes(code, shared, bits).intoArray(out, outOff + g * GROUP + j);
                     }
@@ -106,9 +132,9 @@ final class VBfp {
             for (int j = 0; j < GROUP; j += Lanes.N) {
                 IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, tile, base + j), shared, bits, flushSubnormals);
                 if (tmp == null) {
-                    VCodec.storeBytes(code, out, dataOff + r * rowBytes + j);
+                    VEncode.storeBytes(code, out, dataOff + r * rowBytes + j);
                 } else {
-                    VCodec.storeBytes(code, tmp, j);
+                    VEncode.storeBytes(code, tmp, j);
                 }
             }
             if (tmp != null) {

@@ -1,8 +1,5 @@
 package dev.qlens.simd;
 
-import static jdk.incubator.vector.VectorOperators.F2I;
-import static jdk.incubator.vector.VectorOperators.I2F;
-
 import dev.qlens.core.numeric.Rounding;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -22,31 +19,38 @@ final class VInt {
     }
 
     /**
-     * Rounds each lane to an integer: the truncated magnitude plus one when the mode rounds up (the
-     * fraction a - trunc(a) is exact), with the sign restored. NaN lanes give 0.
+     * Rounds each lane to an integer, with the sign restored; NaN lanes give 0. The magnitude (at most
+     * 2^20 here) is rounded to nearest even by the float addition of 2^23, whose result's low
+     * mantissa bits are then the integer; the exact remainder |x| - rint(|x|) steers the other modes.
+     * No float-to-int conversion is used: JDK 17 does not compile it to a vector instruction.
      */
     static IntVector round(FloatVector x, Rounding rounding) {
+        IntVector bits = x.reinterpretAsInts();
         FloatVector a = x.abs().min(LIMIT);
-        IntVector t = (IntVector) a.convert(F2I, 0);
-        FloatVector frac = a.sub((FloatVector) t.convert(I2F, 0));
-        IntVector m;
+        FloatVector shifted = a.add(0x1p23f);
+        IntVector m = shifted.reinterpretAsInts().sub(0x4B000000);
+        // a - rint(a) is exact and lies in [-0.5, 0.5]; as bits, negative means rint rounded up.
+        IntVector rem = a.sub(shifted.sub(0x1p23f)).reinterpretAsInts();
         switch (rounding) {
-            case NEAREST_EVEN: {
-                VectorMask<Integer> up = frac.compare(VectorOperators.GT, 0.5f).cast(Lanes.I)
-                        .or(frac.eq(0.5f).cast(Lanes.I).and(t.and(1).eq(1)));
-                m = t.add(IntVector.zero(Lanes.I).blend(1, up));
+            case NEAREST_EVEN:
                 break;
-            }
             case NEAREST_AWAY:
-                m = t.add(IntVector.zero(Lanes.I).blend(1, frac.compare(VectorOperators.GE, 0.5f).cast(Lanes.I)));
+                // A tie rounded down to the even integer goes one further.
+                m = m.add(IntVector.zero(Lanes.I).blend(1, rem.eq(0x3F000000)));
                 break;
             case TOWARD_ZERO:
-                m = t;
+                m = m.sub(IntVector.zero(Lanes.I).blend(1, rem.lt(0)));
                 break;
             default:
                 throw new IllegalArgumentException("vector integer rounding is deterministic only, not " + rounding);
         }
-        return m.blend(m.neg(), x.reinterpretAsInts().lt(0));
+        m = m.blend(0, bits.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000));
+        return m.blend(m.neg(), bits.lt(0));
+    }
+
+    /** Integers of magnitude below 2^22 as floats, without an int-to-float conversion instruction. */
+    static FloatVector toFloat(IntVector k) {
+        return k.add(0x4B400000).reinterpretAsFloats().sub(0x1.8p23f);
     }
 
     /** Lanes holding NaN. */

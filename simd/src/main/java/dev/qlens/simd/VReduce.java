@@ -8,32 +8,40 @@ import dev.qlens.core.kernel.ValuePartials;
 import dev.qlens.core.kernel.ValueSums;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * Vector reductions with the exact summation order of the scalar reference: element i of a call is
  * added to partial sum i mod 16 in element order, and the 16 partials are added 0 to 15 at the end.
- * A float vector covers N consecutive elements (N divides 16), so its two float64 halves land on
- * partials (i mod 16) .. (i mod 16) + N - 1, which live in small arrays here. Lanes that the
- * reference skips (non-finite values) add +0.0, which leaves a partial unchanged because a partial
- * that starts at +0.0 can never become -0.0.
+ *
+ * <p>Elements are read half a vector at a time ({@link Lanes#F_HALF}) and widened to one float64
+ * vector, which covers partials (i mod 16) .. (i mod 16) + N/2 - 1. At 512 bits a round of 16
+ * elements is two such vectors and the partials live in registers; at other widths they are updated
+ * in small arrays. Lanes the reference skips (non-finite values) add +0.0, which leaves a partial
+ * unchanged because a partial that starts at +0.0 never becomes -0.0. Maxima of non-negative float64
+ * values are taken on their bit patterns as integers, which orders them the same way and costs one
+ * instruction instead of {@code Math.max}'s NaN and signed-zero handling.
  */
 final class VReduce {
     private static final int P = ErrorSums.PARTIALS;
+    /** float64 lanes per vector: elements per half float vector. */
     private static final int DL = Lanes.D.length();
 
     private VReduce() {
     }
 
     static float maxAbsFinite(float[] x, int off, int n) {
-        FloatVector m = FloatVector.zero(Lanes.F);
+        IntVector m = IntVector.zero(Lanes.I);
         int i = 0;
         for (; i + Lanes.N <= n; i += Lanes.N) {
-            FloatVector a = FloatVector.fromArray(Lanes.F, x, off + i).abs();
-            m = m.max(FloatVector.zero(Lanes.F).blend(a, a.lt(Float.POSITIVE_INFINITY)));
+            // Non-negative floats order like their bit patterns; Inf and NaN patterns are dropped.
+            IntVector a = FloatVector.fromArray(Lanes.F, x, off + i).reinterpretAsInts().and(0x7FFFFFFF);
+            m = m.max(a.blend(0, a.compare(VectorOperators.GE, 0x7F800000)));
         }
-        float r = m.reduceLanes(VectorOperators.MAX);
+        float r = Float.intBitsToFloat(m.reduceLanes(VectorOperators.MAX));
         for (; i < n; i++) {
             float a = Math.abs(x[off + i]);
             if (a < Float.POSITIVE_INFINITY) {
@@ -44,92 +52,226 @@ final class VReduce {
     }
 
     static float maxAbs(float[] x, int off, int n) {
-        FloatVector m = FloatVector.zero(Lanes.F);
+        IntVector m = IntVector.zero(Lanes.I);
         int i = 0;
         for (; i + Lanes.N <= n; i += Lanes.N) {
-            m = m.max(FloatVector.fromArray(Lanes.F, x, off + i).abs());
+            m = m.max(FloatVector.fromArray(Lanes.F, x, off + i).reinterpretAsInts().and(0x7FFFFFFF));
         }
-        float r = m.reduceLanes(VectorOperators.MAX);
+        // Every NaN pattern is above the infinity pattern.
+        int bits = m.reduceLanes(VectorOperators.MAX);
+        if (bits > 0x7F800000) {
+            return Float.NaN;
+        }
+        float r = Float.intBitsToFloat(bits);
         for (; i < n; i++) {
-            r = Math.max(r, Math.abs(x[off + i]));
+            float a = Math.abs(x[off + i]);
+            if (a != a) {
+                return Float.NaN;
+            }
+            r = Math.max(r, a);
         }
-        return r != r ? Float.NaN : r;
+        return r;
     }
 
-    private static void add(double[] partials, int at, DoubleVector v) {
-        DoubleVector.fromArray(Lanes.D, partials, at).add(v).intoArray(partials, at);
-    }
+    // ---------------------------------------------------------------------------------------
+    // Error sums
 
     static void errorSums(float[] x, int xOff, float[] y, int yOff, int n, ErrorSums acc) {
         ErrorPartials p = new ErrorPartials();
-        DoubleVector maxV = DoubleVector.zero(Lanes.D);
-        FloatVector zero = FloatVector.zero(Lanes.F);
-        int i = 0;
-        for (; i + Lanes.N <= n; i += Lanes.N) {
-            FloatVector xv = FloatVector.fromArray(Lanes.F, x, xOff + i);
-            FloatVector yv = FloatVector.fromArray(Lanes.F, y, yOff + i);
-            VectorMask<Float> ok = xv.abs().lt(Float.POSITIVE_INFINITY).and(yv.abs().lt(Float.POSITIVE_INFINITY));
-            if (!ok.allTrue()) {
-                p.nonFinite += Lanes.N - ok.trueCount();
-                xv = zero.blend(xv, ok);
-                yv = zero.blend(yv, ok);
-            }
-            int base = i & (P - 1);
-            for (int part = 0; part < 2; part++) {
-                DoubleVector dx = (DoubleVector) xv.convertShape(F2D, Lanes.D, part);
-                DoubleVector dy = (DoubleVector) yv.convertShape(F2D, Lanes.D, part);
-                int at = base + part * DL;
-                DoubleVector e = dy.sub(dx);
-                DoubleVector ae = e.abs();
-                add(p.abs, at, ae);
-                add(p.sq, at, e.mul(e));
-                add(p.sx, at, dx);
-                add(p.sy, at, dy);
-                add(p.sxx, at, dx.mul(dx));
-                add(p.syy, at, dy.mul(dy));
-                add(p.sxy, at, dx.mul(dy));
-                add(p.sax, at, dx.abs());
-                maxV = maxV.max(ae);
-            }
+        int whole = n - n % P;
+        if (Lanes.BITS == 512) {
+            errorRounds512(x, xOff, y, yOff, whole, p);
+        } else {
+            errorRoundsInMemory(x, xOff, y, yOff, whole, p);
         }
-        p.max = maxV.reduceLanes(VectorOperators.MAX);
-        p.addScalar(x, xOff, y, yOff, i, n);
+        p.addScalar(x, xOff, y, yOff, whole, n);
         p.addTo(acc, n);
+    }
+
+    /** Widens half a float vector at {@code at}. */
+    private static DoubleVector widen(float[] a, int at) {
+        return (DoubleVector) FloatVector.fromArray(Lanes.F_HALF, a, at).convertShape(F2D, Lanes.D, 0);
+    }
+
+    /** Lanes where x - y (in float64) is finite, i.e. where both are finite. */
+    private static VectorMask<Double> finite(DoubleVector absError) {
+        return absError.lt(Double.POSITIVE_INFINITY);
+    }
+
+    /** 512 bits: partials 0-7 and 8-15 of every sum in registers for the whole loop. */
+    private static void errorRounds512(float[] x, int xOff, float[] y, int yOff, int len, ErrorPartials p) {
+        DoubleVector abs0 = DoubleVector.fromArray(Lanes.D, p.abs, 0);
+        DoubleVector abs1 = DoubleVector.fromArray(Lanes.D, p.abs, DL);
+        DoubleVector sq0 = DoubleVector.fromArray(Lanes.D, p.sq, 0);
+        DoubleVector sq1 = DoubleVector.fromArray(Lanes.D, p.sq, DL);
+        DoubleVector sx0 = DoubleVector.fromArray(Lanes.D, p.sx, 0);
+        DoubleVector sx1 = DoubleVector.fromArray(Lanes.D, p.sx, DL);
+        DoubleVector sy0 = DoubleVector.fromArray(Lanes.D, p.sy, 0);
+        DoubleVector sy1 = DoubleVector.fromArray(Lanes.D, p.sy, DL);
+        DoubleVector sxx0 = DoubleVector.fromArray(Lanes.D, p.sxx, 0);
+        DoubleVector sxx1 = DoubleVector.fromArray(Lanes.D, p.sxx, DL);
+        DoubleVector syy0 = DoubleVector.fromArray(Lanes.D, p.syy, 0);
+        DoubleVector syy1 = DoubleVector.fromArray(Lanes.D, p.syy, DL);
+        DoubleVector sxy0 = DoubleVector.fromArray(Lanes.D, p.sxy, 0);
+        DoubleVector sxy1 = DoubleVector.fromArray(Lanes.D, p.sxy, DL);
+        DoubleVector sax0 = DoubleVector.fromArray(Lanes.D, p.sax, 0);
+        DoubleVector sax1 = DoubleVector.fromArray(Lanes.D, p.sax, DL);
+        LongVector max0 = LongVector.broadcast(Lanes.L, Double.doubleToRawLongBits(p.max));
+        LongVector max1 = max0;
+        DoubleVector zero = DoubleVector.zero(Lanes.D);
+        long bad = 0;
+        for (int i = 0; i < len; i += P) {
+            DoubleVector dx0 = widen(x, xOff + i);
+            DoubleVector dy0 = widen(y, yOff + i);
+            DoubleVector dx1 = widen(x, xOff + i + DL);
+            DoubleVector dy1 = widen(y, yOff + i + DL);
+            DoubleVector e0 = dy0.sub(dx0);
+            DoubleVector e1 = dy1.sub(dx1);
+            DoubleVector ae0 = e0.abs();
+            DoubleVector ae1 = e1.abs();
+            VectorMask<Double> ok0 = finite(ae0);
+            VectorMask<Double> ok1 = finite(ae1);
+            if (!ok0.and(ok1).allTrue()) {
+                bad += 2 * DL - ok0.trueCount() - ok1.trueCount();
+                dx0 = zero.blend(dx0, ok0);
+                dy0 = zero.blend(dy0, ok0);
+                dx1 = zero.blend(dx1, ok1);
+                dy1 = zero.blend(dy1, ok1);
+                e0 = dy0.sub(dx0);
+                e1 = dy1.sub(dx1);
+                ae0 = e0.abs();
+                ae1 = e1.abs();
+            }
+            abs0 = abs0.add(ae0);
+            abs1 = abs1.add(ae1);
+            max0 = max0.max(ae0.reinterpretAsLongs());
+            max1 = max1.max(ae1.reinterpretAsLongs());
+            sq0 = e0.fma(e0, sq0);
+            sq1 = e1.fma(e1, sq1);
+            sx0 = sx0.add(dx0);
+            sx1 = sx1.add(dx1);
+            sy0 = sy0.add(dy0);
+            sy1 = sy1.add(dy1);
+            sxx0 = dx0.fma(dx0, sxx0);
+            sxx1 = dx1.fma(dx1, sxx1);
+            syy0 = dy0.fma(dy0, syy0);
+            syy1 = dy1.fma(dy1, syy1);
+            sxy0 = dx0.fma(dy0, sxy0);
+            sxy1 = dx1.fma(dy1, sxy1);
+            sax0 = sax0.add(dx0.abs());
+            sax1 = sax1.add(dx1.abs());
+        }
+        abs0.intoArray(p.abs, 0);
+        abs1.intoArray(p.abs, DL);
+        sq0.intoArray(p.sq, 0);
+        sq1.intoArray(p.sq, DL);
+        sx0.intoArray(p.sx, 0);
+        sx1.intoArray(p.sx, DL);
+        sy0.intoArray(p.sy, 0);
+        sy1.intoArray(p.sy, DL);
+        sxx0.intoArray(p.sxx, 0);
+        sxx1.intoArray(p.sxx, DL);
+        syy0.intoArray(p.syy, 0);
+        syy1.intoArray(p.syy, DL);
+        sxy0.intoArray(p.sxy, 0);
+        sxy1.intoArray(p.sxy, DL);
+        sax0.intoArray(p.sax, 0);
+        sax1.intoArray(p.sax, DL);
+        p.max = Double.longBitsToDouble(max0.max(max1).reduceLanes(VectorOperators.MAX));
+        p.nonFinite += bad;
+    }
+
+    /** Any width: each float64 vector of elements updates its slice of the partial arrays. */
+    private static void errorRoundsInMemory(float[] x, int xOff, float[] y, int yOff, int len, ErrorPartials p) {
+        LongVector max = LongVector.broadcast(Lanes.L, Double.doubleToRawLongBits(p.max));
+        DoubleVector zero = DoubleVector.zero(Lanes.D);
+        long bad = 0;
+        for (int i = 0; i < len; i += DL) {
+            int at = i & (P - 1);
+            DoubleVector dx = widen(x, xOff + i);
+            DoubleVector dy = widen(y, yOff + i);
+            DoubleVector e = dy.sub(dx);
+            DoubleVector ae = e.abs();
+            VectorMask<Double> ok = finite(ae);
+            if (!ok.allTrue()) {
+                bad += DL - ok.trueCount();
+                dx = zero.blend(dx, ok);
+                dy = zero.blend(dy, ok);
+                e = dy.sub(dx);
+                ae = e.abs();
+            }
+            max = max.max(ae.reinterpretAsLongs());
+            DoubleVector.fromArray(Lanes.D, p.abs, at).add(ae).intoArray(p.abs, at);
+            e.fma(e, DoubleVector.fromArray(Lanes.D, p.sq, at)).intoArray(p.sq, at);
+            DoubleVector.fromArray(Lanes.D, p.sx, at).add(dx).intoArray(p.sx, at);
+            DoubleVector.fromArray(Lanes.D, p.sy, at).add(dy).intoArray(p.sy, at);
+            dx.fma(dx, DoubleVector.fromArray(Lanes.D, p.sxx, at)).intoArray(p.sxx, at);
+            dy.fma(dy, DoubleVector.fromArray(Lanes.D, p.syy, at)).intoArray(p.syy, at);
+            dx.fma(dy, DoubleVector.fromArray(Lanes.D, p.sxy, at)).intoArray(p.sxy, at);
+            DoubleVector.fromArray(Lanes.D, p.sax, at).add(dx.abs()).intoArray(p.sax, at);
+        }
+        p.max = Double.longBitsToDouble(max.reduceLanes(VectorOperators.MAX));
+        p.nonFinite += bad;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Value sums
+
+    /**
+     * Maps float32 bits to ints that order like the values, -0.0 below +0.0 (as {@code Math.min}
+     * orders them): negative patterns have their magnitude bits flipped.
+     */
+    private static IntVector sortable(IntVector bits) {
+        return bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).and(0x7FFFFFFF));
+    }
+
+    private static float unsortable(int s) {
+        return Float.intBitsToFloat(s ^ ((s >> 31) & 0x7FFFFFFF));
     }
 
     static void valueSums(float[] x, int off, int n, ValueSums acc) {
         ValuePartials p = new ValuePartials(acc);
+        int whole = n - n % P;
+        IntVector lo = IntVector.broadcast(Lanes.I, Integer.MAX_VALUE);
+        IntVector hi = IntVector.broadcast(Lanes.I, Integer.MIN_VALUE);
         FloatVector zero = FloatVector.zero(Lanes.F);
-        FloatVector lo = FloatVector.broadcast(Lanes.F, Float.POSITIVE_INFINITY);
-        FloatVector hi = FloatVector.broadcast(Lanes.F, Float.NEGATIVE_INFINITY);
-        int i = 0;
-        for (; i + Lanes.N <= n; i += Lanes.N) {
+        for (int i = 0; i < whole; i += Lanes.N) {
             FloatVector v = FloatVector.fromArray(Lanes.F, x, off + i);
-            VectorMask<Float> finite = v.abs().lt(Float.POSITIVE_INFINITY);
+            IntVector bits = v.reinterpretAsInts();
+            IntVector abs = bits.and(0x7FFFFFFF);
+            VectorMask<Integer> finite = abs.compare(VectorOperators.LT, 0x7F800000);
+            p.zeros += abs.eq(0).trueCount();
+            IntVector s = sortable(bits);
             if (!finite.allTrue()) {
-                int nan = v.test(VectorOperators.IS_NAN).trueCount();
+                int nan = abs.compare(VectorOperators.GT, 0x7F800000).trueCount();
                 p.nans += nan;
                 p.infs += Lanes.N - finite.trueCount() - nan;
-                p.zeros += v.eq(0f).trueCount();
-                v = zero.blend(v, finite);
-                lo = lo.min(v.blend(Float.POSITIVE_INFINITY, finite.not()));
-                hi = hi.max(v.blend(Float.NEGATIVE_INFINITY, finite.not()));
+                v = zero.blend(v, finite.cast(Lanes.F));
+                lo = lo.min(s.blend(Integer.MAX_VALUE, finite.not()));
+                hi = hi.max(s.blend(Integer.MIN_VALUE, finite.not()));
             } else {
-                p.zeros += v.eq(0f).trueCount();
-                lo = lo.min(v);
-                hi = hi.max(v);
+                lo = lo.min(s);
+                hi = hi.max(s);
             }
-            int base = i & (P - 1);
-            for (int part = 0; part < 2; part++) {
-                DoubleVector d = (DoubleVector) v.convertShape(F2D, Lanes.D, part);
-                int at = base + part * DL;
-                add(p.sum, at, d);
-                add(p.squares, at, d.mul(d));
-            }
+            valueHalves(v, i & (P - 1), p);
         }
-        p.min = Math.min(p.min, lo.reduceLanes(VectorOperators.MIN));
-        p.max = Math.max(p.max, hi.reduceLanes(VectorOperators.MAX));
-        p.addScalar(x, off, i, n);
+        int loBits = lo.reduceLanes(VectorOperators.MIN);
+        int hiBits = hi.reduceLanes(VectorOperators.MAX);
+        if (loBits != Integer.MAX_VALUE) {
+            p.min = Math.min(p.min, unsortable(loBits));
+            p.max = Math.max(p.max, unsortable(hiBits));
+        }
+        p.addScalar(x, off, whole, n);
         p.addTo(acc, n);
+    }
+
+    /** Adds the two float64 halves of v to the partials starting at {@code at}. */
+    private static void valueHalves(FloatVector v, int at, ValuePartials p) {
+        DoubleVector d = (DoubleVector) v.convertShape(F2D, Lanes.D, 0);
+        DoubleVector.fromArray(Lanes.D, p.sum, at).add(d).intoArray(p.sum, at);
+        d.fma(d, DoubleVector.fromArray(Lanes.D, p.squares, at)).intoArray(p.squares, at);
+        d = (DoubleVector) v.convertShape(F2D, Lanes.D, 1);
+        DoubleVector.fromArray(Lanes.D, p.sum, at + DL).add(d).intoArray(p.sum, at + DL);
+        d.fma(d, DoubleVector.fromArray(Lanes.D, p.squares, at + DL)).intoArray(p.squares, at + DL);
     }
 }

@@ -1,7 +1,6 @@
 package dev.qlens.simd;
 
 import static jdk.incubator.vector.VectorOperators.B2I;
-import static jdk.incubator.vector.VectorOperators.I2F;
 
 import dev.qlens.core.block.MxCodec;
 import dev.qlens.core.block.MxElement;
@@ -45,20 +44,20 @@ final class VScaled {
      */
     static int scaledFloat(float[] x, int off, int n, float scale, FloatFormat f, Rounding r, byte[] codes,
                            int codesOff, float[] out, int outOff, long[] clipped) {
-        VCodec.EncodeConsts k = new VCodec.EncodeConsts(f, r, true, Compat.ML_DTYPES);
-        VCodec.DecodeConsts dk = new VCodec.DecodeConsts(f);
+        VEncode.Consts k = new VEncode.Consts(f, r, true, Compat.ML_DTYPES);
+        VDecode.DecodeConsts dk = new VDecode.DecodeConsts(f);
         long clip = 0;
         int i = 0;
         for (; i + Lanes.N <= n; i += Lanes.N) {
             FloatVector v = FloatVector.fromArray(Lanes.F, x, off + i).div(scale);
-            IntVector mag = VCodec.magnitude(v, k);
-            IntVector code = VCodec.finish(v, mag, k);
-            clip += VCodec.clipped(v, mag, k).trueCount();
+            IntVector mag = VEncode.magnitude(v, k);
+            IntVector code = VEncode.finish(v, mag, k);
+            clip += VEncode.clipped(v, mag, k).trueCount();
             if (codes != null) {
-                VCodec.storeBytes(code, codes, codesOff + i);
+                VEncode.storeBytes(code, codes, codesOff + i);
             }
             if (out != null) {
-                VCodec.decodeLanes(code, dk).mul(scale).intoArray(out, outOff + i);
+                VDecode.decodeLanes(code, dk).mul(scale).intoArray(out, outOff + i);
             }
         }
         clipped[0] += clip;
@@ -86,7 +85,7 @@ final class VScaled {
                 q.intoArray(codes, codesOff + i);
             }
             if (out != null) {
-                ((FloatVector) q.sub(zeroPoint).convert(I2F, 0)).mul(scale).intoArray(out, outOff + i);
+                VInt.toFloat(q.sub(zeroPoint)).mul(scale).intoArray(out, outOff + i);
             }
         }
         clipped[0] += clip;
@@ -98,11 +97,13 @@ final class VScaled {
 
     /** Largest |x| of a block, NaN when any element is NaN (blockSize is a multiple of N). */
     static float amax(float[] x, int off, int blockSize) {
-        FloatVector m = FloatVector.zero(Lanes.F);
+        // Magnitudes order like their bit patterns, and every NaN pattern is above infinity's.
+        IntVector m = IntVector.zero(Lanes.I);
         for (int j = 0; j < blockSize; j += Lanes.N) {
-            m = m.max(FloatVector.fromArray(Lanes.F, x, off + j).abs());
+            m = m.max(FloatVector.fromArray(Lanes.F, x, off + j).reinterpretAsInts().and(0x7FFFFFFF));
         }
-        return m.reduceLanes(VectorOperators.MAX);
+        int bits = m.reduceLanes(VectorOperators.MAX);
+        return bits > 0x7F800000 ? Float.NaN : Float.intBitsToFloat(bits);
     }
 
     /** MX quantization of whole blocks (blockSize a multiple of N, deterministic rounding). */
@@ -110,8 +111,8 @@ final class VScaled {
                            Rounding r, byte[] scales, int scalesOff, byte[] codes, int codesOff, float[] out,
                            int outOff) {
         FloatFormat f = element.format();
-        VCodec.EncodeConsts k = f == null ? null : new VCodec.EncodeConsts(f, r, true, Compat.ML_DTYPES);
-        VCodec.DecodeConsts dk = f == null ? null : new VCodec.DecodeConsts(f);
+        VEncode.Consts k = f == null ? null : new VEncode.Consts(f, r, true, Compat.ML_DTYPES);
+        VDecode.DecodeConsts dk = f == null ? null : new VDecode.DecodeConsts(f);
         int magnitudeBits = f == null ? 0xFF : ~f.signMask();
         for (int b = 0; b < blocks; b++) {
             int base = off + b * blockSize;
@@ -121,28 +122,45 @@ final class VScaled {
                 scales[scalesOff + b] = (byte) scaleCode;
             }
             boolean nanScale = scaleCode == MxCodec.NAN_SCALE;
+            // Vector variables are never null or shared between the branches: C2 keeps a vector in
+            // registers only when every path gives it a real vector of one type.
             for (int j = 0; j < blockSize; j += Lanes.N) {
                 FloatVector v = FloatVector.fromArray(Lanes.F, x, base + j).div(scale);
-                IntVector code;
-                FloatVector value;
+                int at = b * blockSize + j;
                 if (f == null) {
-                    // MXINT8: round(x / X * 64) clamped to +-127; the multiplication by 64 is exact.
-                    IntVector q = VInt.round(v.mul(64f), r).max(-127).min(127);
-                    code = q.and(0xFF);
-                    value = ((FloatVector) q.convert(I2F, 0)).div(64f);
+                    mxInt8(v, r, codes, codesOff + at, out, outOff + at, scale, nanScale);
                 } else {
-                    code = VCodec.encodeLanes(v, k);
+                    IntVector code = VEncode.encodeLanes(v, k);
                     code = code.blend(0, code.and(magnitudeBits).eq(0)); // microxcaling never writes -0
-                    value = out == null ? null : VCodec.decodeLanes(code, dk);
-                }
-                if (codes != null) {
-                    VCodec.storeBytes(code, codes, codesOff + b * blockSize + j);
-                }
-                if (out != null) {
-                    value = nanScale ? FloatVector.broadcast(Lanes.F, Float.NaN) : value.mul(scale);
-                    value.intoArray(out, outOff + b * blockSize + j);
+                    if (codes != null) {
+                        VEncode.storeBytes(code, codes, codesOff + at);
+                    }
+                    if (out != null) {
+                        storeValues(VDecode.decodeLanes(code, dk), scale, nanScale, out, outOff + at);
+                    }
                 }
             }
+        }
+    }
+
+    /** MXINT8: round(x / X * 64) clamped to +-127 (the multiplication by 64 is exact). */
+    private static void mxInt8(FloatVector v, Rounding r, byte[] codes, int codesAt, float[] out, int outAt,
+                               float scale, boolean nanScale) {
+        IntVector q = VInt.round(v.mul(64f), r).max(-127).min(127);
+        if (codes != null) {
+            VEncode.storeBytes(q.and(0xFF), codes, codesAt);
+        }
+        if (out != null) {
+            storeValues(VInt.toFloat(q).div(64f), scale, nanScale, out, outAt);
+        }
+    }
+
+    /** value * scale, or NaN everywhere for a NaN scale. */
+    private static void storeValues(FloatVector value, float scale, boolean nanScale, float[] out, int at) {
+        if (nanScale) {
+            java.util.Arrays.fill(out, at, at + Lanes.N, Float.NaN);
+        } else {
+            value.mul(scale).intoArray(out, at);
         }
     }
 
@@ -157,7 +175,7 @@ final class VScaled {
             return false;
         }
         FloatFormat f = element.format();
-        VCodec.DecodeConsts dk = f == null ? null : new VCodec.DecodeConsts(f);
+        VDecode.DecodeConsts dk = f == null ? null : new VDecode.DecodeConsts(f);
         for (int b = 0; b < blocks; b++) {
             int scaleCode = scales[scalesOff + b] & 0xFF;
             int base = b * blockSize;
@@ -171,9 +189,9 @@ final class VScaled {
                 if (f == null) {
                     IntVector q = (IntVector) ByteVector.fromArray(Lanes.B_PER_LANE, codes, codesOff + base + j)
                             .convertShape(B2I, Lanes.I, 0);
-                    value = ((FloatVector) q.convert(I2F, 0)).div(64f);
+                    value = VInt.toFloat(q).div(64f);
                 } else {
-                    value = VCodec.decodeLanes(loadCodes(codes, codesOff + base + j).and(f.codeMask()), dk);
+                    value = VDecode.decodeLanes(loadCodes(codes, codesOff + base + j).and(f.codeMask()), dk);
                 }
                 value.mul(scale).intoArray(out, outOff + base + j);
             }
@@ -184,68 +202,99 @@ final class VScaled {
     // ---------------------------------------------------------------------------------------
     // NVFP4
 
-    private static final int[] E2M1_BOUNDS = bits(0.25f, 0.75f, 1.25f, 1.75f, 2.5f, 3.5f, 5f);
-    private static final int[] E2M1_TIES_UP = bits(0.75f, 1.75f, 3.5f);
-
-    private static int[] bits(float... v) {
-        int[] out = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = Float.floatToRawIntBits(v[i]);
-        }
-        return out;
+    /**
+     * ModelOpt's E2M1 codes ({@link Nvfp4Codec#elementCode}). Its rule (count the rounding bounds
+     * below |x|, plus one at the ties 0.75, 1.75 and 3.5, saturating at 6) is exactly round to
+     * nearest even with saturation; it differs from the plain cast only in giving -0.0 the code 0
+     * (its sign test is x &lt; 0) and NaN the code 7.
+     */
+    static IntVector modelOptCodes(FloatVector x, VEncode.Consts e2m1Even) {
+        IntVector u = x.reinterpretAsInts();
+        IntVector code = VEncode.encodeLanes(x, e2m1Even).blend(0, u.eq(0x80000000));
+        return code.blend(7, u.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000));
     }
 
     /**
-     * ModelOpt's E2M1 codes ({@link Nvfp4Codec#elementCode}): the number of rounding bounds below
-     * |x|, one more at the ties that round up to an even code, code 7 for NaN, the sign only for
-     * x &lt; 0. Non-negative float32 values compare like their bit patterns, so this works on ints.
+     * NVFP4 quantization of whole blocks (blockSize a multiple of N, deterministic rounding). The E4M3
+     * block scales of N consecutive blocks are computed together in one vector (their amax values
+     * gathered first), then each block's elements are encoded with its scale.
      */
-    static IntVector modelOptCodes(FloatVector x) {
-        IntVector u = x.reinterpretAsInts();
-        IntVector a = u.and(0x7FFFFFFF);
-        IntVector zero = IntVector.zero(Lanes.I);
-        IntVector ord = zero;
-        for (int bound : E2M1_BOUNDS) {
-            ord = ord.add(zero.blend(1, a.compare(VectorOperators.GT, bound)));
-        }
-        for (int tie : E2M1_TIES_UP) {
-            ord = ord.add(zero.blend(1, a.eq(tie)));
-        }
-        VectorMask<Integer> nan = a.compare(VectorOperators.GT, 0x7F800000);
-        VectorMask<Integer> negative = u.lt(0).and(a.compare(VectorOperators.NE, 0)).andNot(nan);
-        return ord.blend(7, nan).or(zero.blend(8, negative));
-    }
-
-    /** NVFP4 quantization of whole blocks (blockSize a multiple of N, deterministic rounding). */
     static void nvfp4Quantize(float[] x, int off, int blocks, int blockSize, float global, Rounding r, byte[] scales,
                               int scalesOff, byte[] codes, int codesOff, float[] out, int outOff,
                               boolean negativeZero) {
-        boolean modelOpt = r == Rounding.NEAREST_EVEN;
-        VCodec.EncodeConsts k = modelOpt ? null : new VCodec.EncodeConsts(FloatFormat.FP4_E2M1, r, true,
+        VEncode.Consts k = new VEncode.Consts(FloatFormat.FP4_E2M1, r, true, Compat.ML_DTYPES);
+        VEncode.Consts scaleEncoder = new VEncode.Consts(FloatFormat.FP8_E4M3FN, Rounding.NEAREST_EVEN, false,
                 Compat.ML_DTYPES);
-        for (int b = 0; b < blocks; b++) {
-            int base = off + b * blockSize;
-            int scaleCode = Nvfp4Codec.blockScaleCode(amax(x, base, blockSize), global);
-            float total = FloatFormat.FP8_E4M3FN.decode(scaleCode) * global;
+        float[] amax = new float[Lanes.N];
+        byte[] groupScales = new byte[Lanes.N];
+        float[] totals = new float[Lanes.N];
+        int b = 0;
+        for (; b + Lanes.N <= blocks; b += Lanes.N) {
+            for (int g = 0; g < Lanes.N; g++) {
+                amax[g] = amax(x, off + (b + g) * blockSize, blockSize);
+            }
+            blockScales(amax, global, scaleEncoder, groupScales, totals);
+            if (scales != null) {
+                System.arraycopy(groupScales, 0, scales, scalesOff + b, Lanes.N);
+            }
+            for (int g = 0; g < Lanes.N; g++) {
+                nvfp4Block(x, off, b + g, blockSize, global, totals[g], r, k, codes, codesOff, out, outOff,
+                        negativeZero);
+            }
+        }
+        for (; b < blocks; b++) {
+            int scaleCode = Nvfp4Codec.blockScaleCode(amax(x, off + b * blockSize, blockSize), global);
             if (scales != null) {
                 scales[scalesOff + b] = (byte) scaleCode;
             }
-            if (total != total) {
-                // A NaN scale: the scalar codec decides the NaN signs (a broadcast NaN may lose its sign).
-                nanBlock(x, base, blockSize, global, r, codes, codes == null ? 0 : codesOff + b * blockSize, out,
-                        out == null ? 0 : outOff + b * blockSize, negativeZero);
-                continue;
+            nvfp4Block(x, off, b, blockSize, global, FloatFormat.FP8_E4M3FN.decode(scaleCode) * global, r, k, codes,
+                    codesOff, out, outOff, negativeZero);
+        }
+    }
+
+    /**
+     * N block scales at once, as {@link Nvfp4Codec#blockScaleCode}: E4M3(amax / (6 * global)) rounded
+     * to nearest even without saturation, 0 replaced by 1 (and by the smallest code when it underflows),
+     * and the combined scale E4M3 value * global of each block.
+     */
+    private static void blockScales(float[] amax, float global, VEncode.Consts scaleEncoder, byte[] codes,
+                                    float[] totals) {
+        IntVector code;
+        if (global == 0f) {
+            code = IntVector.broadcast(Lanes.I, Nvfp4Codec.SCALE_ONE);
+        } else {
+            FloatVector s = FloatVector.fromArray(Lanes.F, amax, 0).div(6.0f * global);
+            s = s.blend(1.0f, s.eq(0f));
+            code = VEncode.encodeLanes(s, scaleEncoder);
+            code = code.blend(1, code.eq(0));
+        }
+        VEncode.storeBytes(code, codes, 0);
+        VDecode.decodeLanes(code, E4M3).mul(global).intoArray(totals, 0);
+    }
+
+    private static final VDecode.DecodeConsts E4M3 = new VDecode.DecodeConsts(FloatFormat.FP8_E4M3FN);
+
+    /** The elements of block b given its combined scale. */
+    private static void nvfp4Block(float[] x, int off, int b, int blockSize, float global, float total, Rounding r,
+                                   VEncode.Consts k, byte[] codes, int codesOff, float[] out, int outOff,
+                                   boolean negativeZero) {
+        int base = off + b * blockSize;
+        if (total != total) {
+            // A NaN scale: the scalar codec decides the NaN signs (a broadcast NaN may lose its sign).
+            nanBlock(x, base, blockSize, global, r, codes, codes == null ? 0 : codesOff + b * blockSize, out,
+                    out == null ? 0 : outOff + b * blockSize, negativeZero);
+            return;
+        }
+        boolean modelOpt = r == Rounding.NEAREST_EVEN;
+        for (int j = 0; j < blockSize; j += Lanes.N) {
+            FloatVector v = global == 0f ? FloatVector.zero(Lanes.F)
+                    : FloatVector.fromArray(Lanes.F, x, base + j).div(total);
+            IntVector code = modelOpt ? modelOptCodes(v, k) : VEncode.encodeLanes(v, k);
+            if (codes != null) {
+                VEncode.storeBytes(code, codes, codesOff + b * blockSize + j);
             }
-            for (int j = 0; j < blockSize; j += Lanes.N) {
-                FloatVector v = global == 0f ? FloatVector.zero(Lanes.F)
-                        : FloatVector.fromArray(Lanes.F, x, base + j).div(total);
-                IntVector code = modelOpt ? modelOptCodes(v) : VCodec.encodeLanes(v, k);
-                if (codes != null) {
-                    VCodec.storeBytes(code, codes, codesOff + b * blockSize + j);
-                }
-                if (out != null) {
-                    e2m1Values(code, negativeZero).mul(total).intoArray(out, outOff + b * blockSize + j);
-                }
+            if (out != null) {
+                e2m1Values(code, negativeZero).mul(total).intoArray(out, outOff + b * blockSize + j);
             }
         }
     }
@@ -263,12 +312,12 @@ final class VScaled {
         }
     }
 
-    private static final VCodec.DecodeConsts E2M1 = new VCodec.DecodeConsts(FloatFormat.FP4_E2M1);
+    private static final VDecode.DecodeConsts E2M1 = new VDecode.DecodeConsts(FloatFormat.FP4_E2M1);
 
     /** E2M1 values of 4-bit codes; code 8 is -0.0 or +0.0. */
     static FloatVector e2m1Values(IntVector code, boolean negativeZero) {
         IntVector c = code.and(0xF);
-        FloatVector v = VCodec.decodeLanes(c, E2M1);
+        FloatVector v = VDecode.decodeLanes(c, E2M1);
         return negativeZero ? v : v.abs().reinterpretAsInts().blend(v.reinterpretAsInts(), c.compare(
                 VectorOperators.NE, 8)).reinterpretAsFloats();
     }

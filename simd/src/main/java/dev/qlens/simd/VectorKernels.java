@@ -32,6 +32,7 @@ final class VectorKernels extends ScalarKernels {
         if (Lanes.N < 4) {
             throw new UnsupportedOperationException("vectors of " + Lanes.BITS + " bits are too narrow");
         }
+        KernelWarmup.run(this);
     }
 
     @Override
@@ -55,27 +56,27 @@ final class VectorKernels extends ScalarKernels {
     public void decode(DType dtype, byte[] src, int srcOff, float[] dst, int dstOff, int n) {
         switch (dtype) {
             case F32:
-                VCodec.decode32(src, srcOff, dst, dstOff, n);
+                VDecode.decode32(src, srcOff, dst, dstOff, n);
                 return;
             case BF16:
-                VCodec.decode16(true, src, srcOff, dst, dstOff, n);
+                VDecode.decode16(true, src, srcOff, dst, dstOff, n);
                 return;
             case F16:
-                VCodec.decode16(false, src, srcOff, dst, dstOff, n);
+                VDecode.decode16(false, src, srcOff, dst, dstOff, n);
                 return;
             case F8_E4M3:
             case F8_E5M2:
             case F8_E4M3FNUZ:
             case F8_E5M2FNUZ:
             case F8_E8M0:
-                VCodec.decodeCodes(dtype.floatFormat(), src, srcOff, dst, dstOff, n);
+                VDecode.decodeCodes(dtype.floatFormat(), src, srcOff, dst, dstOff, n);
                 return;
             case F4:
-                VCodec.decodeF4(src, srcOff, dst, dstOff, n);
+                VDecode.decodeF4(src, srcOff, dst, dstOff, n);
                 return;
             case F6_E2M3:
             case F6_E3M2:
-                VCodec.decodeF6(dtype.floatFormat(), src, srcOff, dst, dstOff, n);
+                VDecode.decodeF6(dtype.floatFormat(), src, srcOff, dst, dstOff, n);
                 return;
             default:
                 super.decode(dtype, src, srcOff, dst, dstOff, n);
@@ -86,7 +87,7 @@ final class VectorKernels extends ScalarKernels {
     public void encode(DType dtype, float[] src, int srcOff, byte[] dst, int dstOff, int n, EncodeMode mode,
                        long firstIndex) {
         if (dtype == DType.F32) {
-            VCodec.encode32(src, srcOff, dst, dstOff, n);
+            VEncode.encode32(src, srcOff, dst, dstOff, n);
             return;
         }
         if (!deterministic(mode) || dtype.floatFormat() == null) {
@@ -97,7 +98,7 @@ final class VectorKernels extends ScalarKernels {
         switch (dtype) {
             case BF16:
             case F16:
-                VCodec.encode16(f, src, srcOff, dst, dstOff, n, mode.rounding(), mode.saturate(), mode.compat());
+                VEncode.encode16(f, src, srcOff, dst, dstOff, n, mode.rounding(), mode.saturate(), mode.compat());
                 return;
             case F4:
                 encodeSubByte(f, src, srcOff, dst, dstOff, n & ~1, mode, true);
@@ -107,7 +108,7 @@ final class VectorKernels extends ScalarKernels {
                 encodeSubByte(f, src, srcOff, dst, dstOff, n, mode, false);
                 return;
             default:
-                VCodec.encodeCodes(f, src, srcOff, dst, dstOff, n, mode.rounding(), mode.saturate(), mode.compat());
+                VEncode.encodeCodes(f, src, srcOff, dst, dstOff, n, mode.rounding(), mode.saturate(), mode.compat());
         }
     }
 
@@ -117,7 +118,7 @@ final class VectorKernels extends ScalarKernels {
         byte[] codes = new byte[Math.min(n, 4096)];
         for (int done = 0; done < n; done += codes.length) {
             int len = Math.min(codes.length, n - done);
-            VCodec.encodeCodes(f, src, srcOff + done, codes, 0, len, mode.rounding(), mode.saturate(), mode.compat());
+            VEncode.encodeCodes(f, src, srcOff + done, codes, 0, len, mode.rounding(), mode.saturate(), mode.compat());
             if (nibbles) {
                 int out = dstOff + done / 2;
                 for (int i = 0; i + 1 < len; i += 2) {
@@ -138,7 +139,7 @@ final class VectorKernels extends ScalarKernels {
             super.encodeCodes(f, src, srcOff, codes, codesOff, n, mode, firstIndex);
             return;
         }
-        VCodec.encodeCodes(f, src, srcOff, codes, codesOff, n, mode.rounding(), mode.saturate(), mode.compat());
+        VEncode.encodeCodes(f, src, srcOff, codes, codesOff, n, mode.rounding(), mode.saturate(), mode.compat());
     }
 
     @Override
@@ -147,7 +148,7 @@ final class VectorKernels extends ScalarKernels {
             super.decodeCodes(f, codes, codesOff, dst, dstOff, n);
             return;
         }
-        VCodec.decodeCodes(f, codes, codesOff, dst, dstOff, n);
+        VDecode.decodeCodes(f, codes, codesOff, dst, dstOff, n);
     }
 
     // ---------------------------------------------------------------------------------------

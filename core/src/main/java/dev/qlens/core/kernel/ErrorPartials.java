@@ -3,6 +3,7 @@ package dev.qlens.core.kernel;
 /**
  * The 16 interleaved partial sums of one {@link Kernels#errorSums} call. Element i of the call goes to
  * partial i mod 16 (each partial in element order); {@link #addTo} adds partials 0 to 15 in order.
+ * Products are accumulated with a fused multiply-add ({@link Math#fma}), one rounding per element.
  * Kernels share this class so every implementation reduces in exactly the same order.
  */
 public final class ErrorPartials {
@@ -45,12 +46,12 @@ public final class ErrorPartials {
             double e = dy - dx;
             double ae = Math.abs(e);
             abs[k] += ae;
-            sq[k] += e * e;
+            sq[k] = Math.fma(e, e, sq[k]);
             sx[k] += dx;
             sy[k] += dy;
-            sxx[k] += dx * dx;
-            syy[k] += dy * dy;
-            sxy[k] += dx * dy;
+            sxx[k] = Math.fma(dx, dx, sxx[k]);
+            syy[k] = Math.fma(dy, dy, syy[k]);
+            sxy[k] = Math.fma(dx, dy, sxy[k]);
             sax[k] += Math.abs(dx);
             max = Math.max(max, ae);
         }

@@ -5,7 +5,7 @@ package dev.qlens.core.kernel;
  *
  * <p>Determinism: every kernel call adds its elements into 16 interleaved partial sums (element i
  * of the call goes to partial i mod 16, each partial in element order), then adds partials 0 to 15
- * in order to these totals. Scalar and vector kernels of every width implement exactly this order,
+ * in order to these totals; squares and products are added with a fused multiply-add. Scalar and vector kernels of every width implement exactly this order,
  * so results are bit-identical for any kernel and, with fixed chunk boundaries, any thread count.
  * Elements where x or y is NaN or infinite are counted in {@link #nonFinite} and left out of the sums.
  */

@@ -44,7 +44,7 @@ public final class ValuePartials {
             int k = i & (ErrorSums.PARTIALS - 1);
             double d = v;
             sum[k] += d;
-            squares[k] += d * d;
+            squares[k] = Math.fma(d, d, squares[k]);
             min = Math.min(min, d);
             max = Math.max(max, d);
         }
