@@ -39,6 +39,8 @@ final class KernelWarmup {
         }
         k.errorSums(x, 0, out, 0, n, new ErrorSums());
         k.valueSums(x, 0, n, new ValueSums());
+        k.relativeErrors(x, 0, out, 0, n, new dev.qlens.core.kernel.RelativeErrorSums(),
+                new int[dev.qlens.core.kernel.RelativeErrorSums.HISTOGRAM_LENGTH]);
         k.maxAbs(x, 0, n);
         k.maxAbsFinite(x, 0, n);
         k.scaledInt(x, 0, n, 0.5f, 0, IntFormat.symmetric(8), EncodeMode.DEFAULT, 0, ints, 0, out, 0);

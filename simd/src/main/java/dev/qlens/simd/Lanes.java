@@ -26,6 +26,8 @@ final class Lanes {
     static final VectorSpecies<Double> D = doubleSpecies(BITS);
     /** float32 lanes of half the width: one float64 vector's worth, converted without a lane shuffle. */
     static final VectorSpecies<Float> F_HALF = floatSpecies(BITS / 2);
+    /** int32 lanes of half the width (as many as {@link #D}). */
+    static final VectorSpecies<Integer> I_HALF = intSpecies(BITS / 2);
     /** int64 lanes of the full width (float64 bit patterns). */
     static final VectorSpecies<Long> L = longSpecies(BITS);
     /** Lanes per float vector. */
@@ -55,7 +57,7 @@ final class Lanes {
      * creates them before any kernel runs.
      */
     private static void initialiseDummyVectors() {
-        VectorSpecies<?>[] all = {F, I, D, L, F_HALF, B_PER_LANE, S_PER_LANE, B_TWO_PER_LANE, B_FOUR_PER_LANE};
+        VectorSpecies<?>[] all = {F, I, D, L, F_HALF, I_HALF, B_PER_LANE, S_PER_LANE, B_TWO_PER_LANE, B_FOUR_PER_LANE};
         for (VectorSpecies<?> s : all) {
             s.zero();
         }
@@ -66,6 +68,7 @@ final class Lanes {
         ShortVector.zero(S_PER_LANE).convertShape(VectorOperators.S2I, I, 0);
         FloatVector.zero(F).convertShape(VectorOperators.F2D, D, 0);
         FloatVector.zero(F_HALF).convertShape(VectorOperators.F2D, D, 0);
+        DoubleVector.zero(D).convertShape(VectorOperators.D2F, F_HALF, 0);
     }
 
     private static int chooseBits() {
@@ -102,7 +105,16 @@ final class Lanes {
     }
 
     private static VectorSpecies<Integer> intSpecies(int bits) {
-        return bits == 512 ? IntVector.SPECIES_512 : bits == 256 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
+        switch (bits) {
+            case 512:
+                return IntVector.SPECIES_512;
+            case 256:
+                return IntVector.SPECIES_256;
+            case 128:
+                return IntVector.SPECIES_128;
+            default:
+                return IntVector.SPECIES_64;
+        }
     }
 
     private static VectorSpecies<Double> doubleSpecies(int bits) {

@@ -4,6 +4,8 @@ import static jdk.incubator.vector.VectorOperators.F2D;
 
 import dev.qlens.core.kernel.ErrorPartials;
 import dev.qlens.core.kernel.ErrorSums;
+import dev.qlens.core.kernel.RelativeErrorSums;
+import dev.qlens.core.kernel.RelativePartials;
 import dev.qlens.core.kernel.ValuePartials;
 import dev.qlens.core.kernel.ValueSums;
 import jdk.incubator.vector.DoubleVector;
@@ -118,6 +120,8 @@ final class VReduce {
         DoubleVector sax1 = DoubleVector.fromArray(Lanes.D, p.sax, DL);
         LongVector max0 = LongVector.broadcast(Lanes.L, Double.doubleToRawLongBits(p.max));
         LongVector max1 = max0;
+        LongVector min0 = LongVector.broadcast(Lanes.L, Double.doubleToRawLongBits(p.min));
+        LongVector min1 = min0;
         DoubleVector zero = DoubleVector.zero(Lanes.D);
         long bad = 0;
         for (int i = 0; i < len; i += P) {
@@ -131,6 +135,8 @@ final class VReduce {
             DoubleVector ae1 = e1.abs();
             VectorMask<Double> ok0 = finite(ae0);
             VectorMask<Double> ok1 = finite(ae1);
+            LongVector least0 = ae0.reinterpretAsLongs();
+            LongVector least1 = ae1.reinterpretAsLongs();
             if (!ok0.and(ok1).allTrue()) {
                 bad += 2 * DL - ok0.trueCount() - ok1.trueCount();
                 dx0 = zero.blend(dx0, ok0);
@@ -141,11 +147,15 @@ final class VReduce {
                 e1 = dy1.sub(dx1);
                 ae0 = e0.abs();
                 ae1 = e1.abs();
+                least0 = ae0.blend(Double.POSITIVE_INFINITY, ok0.not()).reinterpretAsLongs();
+                least1 = ae1.blend(Double.POSITIVE_INFINITY, ok1.not()).reinterpretAsLongs();
             }
             abs0 = abs0.add(ae0);
             abs1 = abs1.add(ae1);
             max0 = max0.max(ae0.reinterpretAsLongs());
             max1 = max1.max(ae1.reinterpretAsLongs());
+            min0 = min0.min(least0);
+            min1 = min1.min(least1);
             sq0 = e0.fma(e0, sq0);
             sq1 = e1.fma(e1, sq1);
             sx0 = sx0.add(dx0);
@@ -178,12 +188,14 @@ final class VReduce {
         sax0.intoArray(p.sax, 0);
         sax1.intoArray(p.sax, DL);
         p.max = Double.longBitsToDouble(max0.max(max1).reduceLanes(VectorOperators.MAX));
+        p.min = Double.longBitsToDouble(min0.min(min1).reduceLanes(VectorOperators.MIN));
         p.nonFinite += bad;
     }
 
     /** Any width: each float64 vector of elements updates its slice of the partial arrays. */
     private static void errorRoundsInMemory(float[] x, int xOff, float[] y, int yOff, int len, ErrorPartials p) {
         LongVector max = LongVector.broadcast(Lanes.L, Double.doubleToRawLongBits(p.max));
+        LongVector min = LongVector.broadcast(Lanes.L, Double.doubleToRawLongBits(p.min));
         DoubleVector zero = DoubleVector.zero(Lanes.D);
         long bad = 0;
         for (int i = 0; i < len; i += DL) {
@@ -193,14 +205,17 @@ final class VReduce {
             DoubleVector e = dy.sub(dx);
             DoubleVector ae = e.abs();
             VectorMask<Double> ok = finite(ae);
+            LongVector least = ae.reinterpretAsLongs();
             if (!ok.allTrue()) {
                 bad += DL - ok.trueCount();
                 dx = zero.blend(dx, ok);
                 dy = zero.blend(dy, ok);
                 e = dy.sub(dx);
                 ae = e.abs();
+                least = ae.blend(Double.POSITIVE_INFINITY, ok.not()).reinterpretAsLongs();
             }
             max = max.max(ae.reinterpretAsLongs());
+            min = min.min(least);
             DoubleVector.fromArray(Lanes.D, p.abs, at).add(ae).intoArray(p.abs, at);
             e.fma(e, DoubleVector.fromArray(Lanes.D, p.sq, at)).intoArray(p.sq, at);
             DoubleVector.fromArray(Lanes.D, p.sx, at).add(dx).intoArray(p.sx, at);
@@ -211,7 +226,118 @@ final class VReduce {
             DoubleVector.fromArray(Lanes.D, p.sax, at).add(dx.abs()).intoArray(p.sax, at);
         }
         p.max = Double.longBitsToDouble(max.reduceLanes(VectorOperators.MAX));
+        p.min = Double.longBitsToDouble(min.reduceLanes(VectorOperators.MIN));
         p.nonFinite += bad;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Relative errors
+
+    /** Elements per histogram batch: bins are computed with vectors, then counted one by one. */
+    private static final int BIN_BATCH = 1024;
+    private static final int SUB_MASK = RelativeErrorSums.SUBHISTOGRAMS - 1;
+
+    static void relativeErrors(float[] x, int xOff, float[] y, int yOff, int n, RelativeErrorSums acc,
+                               int[] histogram) {
+        RelativePartials p = new RelativePartials();
+        int whole = n - n % P;
+        int[] bins = new int[BIN_BATCH];
+        for (int start = 0; start < whole; start += BIN_BATCH) {
+            int len = Math.min(BIN_BATCH, whole - start);
+            relativeBatch(x, xOff, y, yOff, start, len, p, bins);
+            for (int k = 0; k < len; k++) {
+                histogram[bins[k]]++;
+            }
+        }
+        p.addScalar(x, xOff, y, yOff, whole, n, histogram);
+        p.addTo(acc);
+    }
+
+    /** Offsets of the sub-histogram of each lane: element i is counted in sub-histogram i mod 4. */
+    private static final IntVector SUBHISTOGRAM_OFFSETS = subhistogramOffsets();
+
+    private static IntVector subhistogramOffsets() {
+        int[] o = new int[Lanes.N];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = (i & SUB_MASK) * RelativeErrorSums.BINS;
+        }
+        return IntVector.fromArray(Lanes.I, o, 0);
+    }
+
+    /**
+     * Ratios of elements [start, start + len) (len a multiple of 16) in float32: partial sums (widened
+     * to float64), maximum and count into p, and the histogram index (sub-histogram offset plus bin) of
+     * each element into bins[0 .. len).
+     */
+    private static void relativeBatch(float[] x, int xOff, float[] y, int yOff, int start, int len,
+                                      RelativePartials p, int[] bins) {
+        if (Lanes.BITS == 512) {
+            relativeBatch512(x, xOff, y, yOff, start, len, p, bins);
+            return;
+        }
+        IntVector max = IntVector.broadcast(Lanes.I, Float.floatToRawIntBits(p.max));
+        long count = 0;
+        for (int i = start; i < start + len; i += Lanes.N) {
+            FloatVector r = FloatVector.fromArray(Lanes.F, x, xOff + i);
+            FloatVector yv = FloatVector.fromArray(Lanes.F, y, yOff + i);
+            VectorMask<Float> ok = finitePairs(r, yv);
+            int finite = ok.trueCount();
+            count += finite;
+            r = ratios(r, yv, ok, finite == Lanes.N);
+            max = max.max(r.reinterpretAsInts());
+            binIndices(r, ok, finite == Lanes.N).intoArray(bins, i - start);
+            int at = i & (P - 1);
+            DoubleVector d = (DoubleVector) r.convertShape(F2D, Lanes.D, 0);
+            DoubleVector.fromArray(Lanes.D, p.sum, at).add(d).intoArray(p.sum, at);
+            d = (DoubleVector) r.convertShape(F2D, Lanes.D, 1);
+            DoubleVector.fromArray(Lanes.D, p.sum, at + DL).add(d).intoArray(p.sum, at + DL);
+        }
+        p.max = Float.intBitsToFloat(max.reduceLanes(VectorOperators.MAX));
+        p.count += count;
+    }
+
+    /** 512 bits: one vector is one round of the 16 partials, kept in two float64 registers. */
+    private static void relativeBatch512(float[] x, int xOff, float[] y, int yOff, int start, int len,
+                                         RelativePartials p, int[] bins) {
+        IntVector max = IntVector.broadcast(Lanes.I, Float.floatToRawIntBits(p.max));
+        DoubleVector s0 = DoubleVector.fromArray(Lanes.D, p.sum, 0);
+        DoubleVector s1 = DoubleVector.fromArray(Lanes.D, p.sum, DL);
+        long count = 0;
+        for (int i = start; i < start + len; i += Lanes.N) {
+            FloatVector r = FloatVector.fromArray(Lanes.F, x, xOff + i);
+            FloatVector yv = FloatVector.fromArray(Lanes.F, y, yOff + i);
+            VectorMask<Float> ok = finitePairs(r, yv);
+            boolean all = ok.allTrue();
+            count += all ? Lanes.N : ok.trueCount();
+            r = ratios(r, yv, ok, all);
+            max = max.max(r.reinterpretAsInts());
+            binIndices(r, ok, all).intoArray(bins, i - start);
+            s0 = s0.add((DoubleVector) r.convertShape(F2D, Lanes.D, 0));
+            s1 = s1.add((DoubleVector) r.convertShape(F2D, Lanes.D, 1));
+        }
+        s0.intoArray(p.sum, 0);
+        s1.intoArray(p.sum, DL);
+        p.max = Float.intBitsToFloat(max.reduceLanes(VectorOperators.MAX));
+        p.count += count;
+    }
+
+    private static VectorMask<Float> finitePairs(FloatVector x, FloatVector y) {
+        return x.abs().lt(Float.POSITIVE_INFINITY).and(y.abs().lt(Float.POSITIVE_INFINITY));
+    }
+
+    /** min(|y - x| / (|x| + 1e-8), 1e6) in float32, 0 in lanes that are not finite pairs. */
+    private static FloatVector ratios(FloatVector x, FloatVector y, VectorMask<Float> ok, boolean all) {
+        FloatVector r = y.sub(x).abs().div(x.abs().add(RelativeErrorSums.FLOOR)).min(RelativeErrorSums.CAP);
+        return all ? r : FloatVector.zero(Lanes.F).blend(r, ok);
+    }
+
+    /** Histogram index of each lane: sub-histogram offset plus bin (the non-finite bin where needed). */
+    private static IntVector binIndices(FloatVector r, VectorMask<Float> ok, boolean all) {
+        IntVector bin = r.reinterpretAsInts().lanewise(VectorOperators.LSHR, 16).sub((127 - 64) << 7).max(0);
+        if (!all) {
+            bin = bin.blend(RelativeErrorSums.NON_FINITE_BIN, ok.cast(Lanes.I).not());
+        }
+        return bin.add(SUBHISTOGRAM_OFFSETS);
     }
 
     // ---------------------------------------------------------------------------------------

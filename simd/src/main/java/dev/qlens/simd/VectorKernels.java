@@ -3,6 +3,7 @@ package dev.qlens.simd;
 import dev.qlens.core.block.MxElement;
 import dev.qlens.core.block.MxScaleMode;
 import dev.qlens.core.kernel.ErrorSums;
+import dev.qlens.core.kernel.RelativeErrorSums;
 import dev.qlens.core.kernel.ScalarKernels;
 import dev.qlens.core.kernel.SubByte;
 import dev.qlens.core.kernel.ValueSums;
@@ -172,6 +173,12 @@ final class VectorKernels extends ScalarKernels {
     @Override
     public void valueSums(float[] x, int off, int n, ValueSums acc) {
         VReduce.valueSums(x, off, n, acc);
+    }
+
+    @Override
+    public void relativeErrors(float[] x, int xOff, float[] y, int yOff, int n, RelativeErrorSums acc,
+                               int[] histogram) {
+        VReduce.relativeErrors(x, xOff, y, yOff, n, acc, histogram);
     }
 
     // ---------------------------------------------------------------------------------------

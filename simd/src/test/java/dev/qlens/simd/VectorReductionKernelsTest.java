@@ -4,9 +4,11 @@ import static dev.qlens.simd.VectorTesting.SCALAR;
 import static dev.qlens.simd.VectorTesting.VECTOR;
 import static dev.qlens.simd.VectorTesting.assertSameBits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qlens.core.kernel.ErrorSums;
 import dev.qlens.core.kernel.Kernels;
+import dev.qlens.core.kernel.RelativeErrorSums;
 import dev.qlens.core.kernel.ValueSums;
 import dev.qlens.core.numeric.EncodeMode;
 import dev.qlens.core.numeric.FloatFormat;
@@ -78,6 +80,7 @@ class VectorReductionKernelsTest {
         assertSameBits(e.sumXY, a.sumXY, "sumXY");
         assertSameBits(e.sumAbsX, a.sumAbsX, "sumAbsX");
         assertSameBits(e.maxAbsError, a.maxAbsError, "maxAbsError");
+        assertSameBits(e.minAbsError, a.minAbsError, "minAbsError");
     }
 
     @Property(tries = 500)
@@ -119,6 +122,50 @@ class VectorReductionKernelsTest {
         assertSameBits(e.max, a.max, "max");
     }
 
+    private static void assertSameRelative(float[] x, int xOff, float[] y, int yOff, int n) {
+        RelativeErrorSums e = new RelativeErrorSums();
+        RelativeErrorSums a = new RelativeErrorSums();
+        int[] he = new int[RelativeErrorSums.HISTOGRAM_LENGTH];
+        int[] ha = new int[RelativeErrorSums.HISTOGRAM_LENGTH];
+        SCALAR.relativeErrors(x, xOff, y, yOff, n, e, he);
+        VECTOR.relativeErrors(x, xOff, y, yOff, n, a, ha);
+        SCALAR.relativeErrors(y, yOff, x, xOff, n / 2, e, he);
+        VECTOR.relativeErrors(y, yOff, x, xOff, n / 2, a, ha);
+        assertEquals(e.count, a.count, "count");
+        assertSameBits(e.sum, a.sum, "sum");
+        assertSameBits(e.max, a.max, "max");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(he, ha, "histogram");
+    }
+
+    @Property(tries = 500)
+    void relativeErrorsMatchScalar(@ForAll("weights") float[] x, @ForAll @IntRange(max = 5) int xOff,
+                                   @ForAll @IntRange(max = 5) int yOff) {
+        float[] y = reconstruction(x);
+        int n = Math.max(0, x.length - Math.max(xOff, yOff));
+        float[] ys = new float[n + yOff];
+        System.arraycopy(y, 0, ys, yOff, n);
+        assertSameRelative(x, xOff, ys, yOff, n);
+    }
+
+    @Property(tries = 300)
+    void relativeErrorsMatchScalarOnArbitraryBits(@ForAll("inputs") float[] x, @ForAll("inputs") float[] y) {
+        assertSameRelative(x, 0, y, 0, Math.min(x.length, y.length));
+    }
+
+    @Test
+    void relativeErrorBinsSpanAtMostOnePartIn128() {
+        for (float r : new float[] {1e-19f, 1e-6f, 0.0123f, 0.5f, 1, 3.3f, 1e6f}) {
+            int b = RelativeErrorSums.bin(r);
+            double lo = RelativeErrorSums.binLow(b);
+            double hi = RelativeErrorSums.binHigh(b);
+            assertTrue(lo <= r && r < hi, r + " in [" + lo + ", " + hi + ")");
+            assertTrue(hi / lo <= 1 + 1.0 / 128 + 1e-12, "bin width at " + r);
+        }
+        assertEquals(0, RelativeErrorSums.bin(0f));
+        assertEquals(0, RelativeErrorSums.bin(1e-30f));
+        assertTrue(RelativeErrorSums.bin(RelativeErrorSums.CAP) < RelativeErrorSums.NON_FINITE_BIN);
+    }
+
     @Test
     void sumsOfALargeTensorAreIdentical() {
         java.util.Random r = new java.util.Random(11);
@@ -128,5 +175,6 @@ class VectorReductionKernelsTest {
         }
         float[] y = reconstruction(x);
         assertSame(errorSums(SCALAR, x, 0, y, 0, x.length), errorSums(VECTOR, x, 0, y, 0, x.length));
+        assertSameRelative(x, 0, y, 0, x.length);
     }
 }

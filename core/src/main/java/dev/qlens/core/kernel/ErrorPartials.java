@@ -25,6 +25,8 @@ public final class ErrorPartials {
     public final double[] sax = new double[ErrorSums.PARTIALS];
     /** Largest |y - x| so far. */
     public double max;
+    /** Smallest |y - x| so far. */
+    public double min = Double.POSITIVE_INFINITY;
     /** Pairs left out because x or y is not finite. */
     public long nonFinite;
 
@@ -54,6 +56,7 @@ public final class ErrorPartials {
             sxy[k] = Math.fma(dx, dy, sxy[k]);
             sax[k] += Math.abs(dx);
             max = Math.max(max, ae);
+            min = Math.min(min, ae);
         }
     }
 
@@ -70,6 +73,7 @@ public final class ErrorPartials {
         acc.sumXY += ordered(sxy);
         acc.sumAbsX += ordered(sax);
         acc.maxAbsError = Math.max(acc.maxAbsError, max);
+        acc.minAbsError = Math.min(acc.minAbsError, min);
     }
 
     /** Partials 0 to 15 added in order (the documented reduction of every kernel). */

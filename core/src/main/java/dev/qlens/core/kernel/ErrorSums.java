@@ -35,6 +35,8 @@ public final class ErrorSums {
     public double sumAbsX;
     /** Largest |y - x|. */
     public double maxAbsError;
+    /** Smallest |y - x| (+Inf when no pair was finite). */
+    public double minAbsError = Double.POSITIVE_INFINITY;
 
     /** Adds another accumulator (used to combine chunks in order). */
     public void add(ErrorSums o) {
@@ -49,6 +51,7 @@ public final class ErrorSums {
         sumXY += o.sumXY;
         sumAbsX += o.sumAbsX;
         maxAbsError = Math.max(maxAbsError, o.maxAbsError);
+        minAbsError = Math.min(minAbsError, o.minAbsError);
     }
 
     /** Number of finite pairs in the sums. */

@@ -63,6 +63,14 @@ public interface Kernels {
     /** Adds value statistics of n elements (see {@link ValueSums}). */
     void valueSums(float[] x, int off, int n, ValueSums acc);
 
+    /**
+     * Adds the element-wise relative errors of y against x over n elements (see
+     * {@link RelativeErrorSums}) to {@code acc} and counts each in {@code histogram} (length
+     * {@link RelativeErrorSums#HISTOGRAM_LENGTH}: element i in sub-histogram i mod 4; pairs with a
+     * non-finite value in the last bin).
+     */
+    void relativeErrors(float[] x, int xOff, float[] y, int yOff, int n, RelativeErrorSums acc, int[] histogram);
+
     // ---------------------------------------------------------------------------------------
     // Scaled formats: a contiguous run of elements sharing one scale
 

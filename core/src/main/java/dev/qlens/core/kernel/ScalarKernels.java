@@ -253,6 +253,14 @@ public class ScalarKernels implements Kernels {
         p.addTo(acc, n);
     }
 
+    @Override
+    public void relativeErrors(float[] x, int xOff, float[] y, int yOff, int n, RelativeErrorSums acc,
+                               int[] histogram) {
+        RelativePartials p = new RelativePartials();
+        p.addScalar(x, xOff, y, yOff, 0, n, histogram);
+        p.addTo(acc);
+    }
+
     // ---------------------------------------------------------------------------------------
     // Scaled formats
 

@@ -10,6 +10,9 @@ import java.util.List;
  * {@code <name>} (despite its name), with block = ceil(dim / scale_dim) along every dimension.
  */
 final class DeepSeekDetector {
+    /** DeepSeek's weight_block_size: 128 x 128, the last blocks of a dimension partial. */
+    static final long BLOCK = 128;
+
     private DeepSeekDetector() {
     }
 
@@ -28,7 +31,7 @@ final class DeepSeekDetector {
             String format = w.dtype().torchName().replace("torch.", "");
             LogicalTensor t;
             try {
-                ScaleBroadcast b = ScaleBroadcast.of(w.shape(), s.shape(), null);
+                ScaleBroadcast b = ScaleBroadcast.of(w.shape(), s.shape(), null, BLOCK);
                 t = LogicalTensor.quantized(base, w.shape(), w.dtype(), Convention.DEEPSEEK, format, b.describe(),
                         b.blockSize(), sources, w.origin(),
                         () -> new ScaledDequantView(new DecodedTensor(w), Scales.floats(s), null, b),

@@ -4,8 +4,10 @@ import dev.qlens.core.tensor.Shapes;
 import java.util.Arrays;
 
 /**
- * How a scale tensor is broadcast over a data tensor: each data dimension d is split into blocks of
- * b_d = ceil(D_d / S_d) elements and every block shares one scale. One rule covers per-tensor scales
+ * How a scale tensor is broadcast over a data tensor: each data dimension d of length D_d with S_d
+ * scales is split into blocks of b_d elements and every block shares one scale (see
+ * {@link #blockLength}: D_d / S_d when that divides, else partial last blocks of a power-of-two or
+ * the producer's known length, such as DeepSeek's 128). One rule covers per-tensor scales
  * (S = 1), per-channel scales on any axis, row-wise scales, 1-D and 2-D block scales, ComfyUI's 3-D
  * [out, in/bs, 1] block scales and DeepSeek's {@code scale_inv} grids.
  *
@@ -22,6 +24,10 @@ public final class ScaleBroadcast {
     private final boolean perTensor;
 
     private ScaleBroadcast(long[] dataShape, long[] scaleShape) {
+        this(dataShape, scaleShape, 0);
+    }
+
+    private ScaleBroadcast(long[] dataShape, long[] scaleShape, long preferredBlock) {
         this.dataShape = dataShape.clone();
         this.scaleShape = scaleShape;
         int rank = dataShape.length;
@@ -29,7 +35,7 @@ public final class ScaleBroadcast {
         this.scaleStride = new long[rank];
         long stride = 1;
         for (int d = rank - 1; d >= 0; d--) {
-            block[d] = scaleShape[d] == 0 ? 1 : ceilDiv(dataShape[d], scaleShape[d]);
+            block[d] = scaleShape[d] == 0 ? 1 : blockLength(dataShape[d], scaleShape[d], preferredBlock);
             scaleStride[d] = stride;
             stride *= scaleShape[d];
         }
@@ -43,6 +49,16 @@ public final class ScaleBroadcast {
      * @throws IllegalArgumentException when the scale cannot tile the data
      */
     public static ScaleBroadcast of(long[] dataShape, long[] scaleShape, Integer axis) {
+        return of(dataShape, scaleShape, axis, 0);
+    }
+
+    /**
+     * Aligns a scale to a data tensor whose producer uses blocks of {@code preferredBlock} elements
+     * (DeepSeek: 128) wherever that length gives the scale's block count.
+     *
+     * @throws IllegalArgumentException when the scale cannot tile the data
+     */
+    public static ScaleBroadcast of(long[] dataShape, long[] scaleShape, Integer axis, long preferredBlock) {
         int rank = dataShape.length;
         long scaleNumel = Shapes.numel(scaleShape);
         long[] aligned = new long[rank];
@@ -78,11 +94,35 @@ public final class ScaleBroadcast {
                         + " does not tile tensor shape " + Shapes.toString(dataShape));
             }
         }
-        return new ScaleBroadcast(dataShape, aligned);
+        return new ScaleBroadcast(dataShape, aligned, preferredBlock);
     }
 
     private static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
+    }
+
+    /**
+     * The block length along a dimension of D elements with S scales: the producer's block length when
+     * it gives exactly S blocks (the last one possibly partial); else D / S when S divides D; else the
+     * last block is partial and, since several lengths then give S blocks (200 rows in 2 blocks could
+     * be 100 to 199 long) and quantizers use power-of-two blocks, the smallest power of two giving S
+     * blocks, or ceil(D / S) when none does.
+     *
+     * @param preferred the producer's block length, or 0 when unknown
+     */
+    static long blockLength(long dataLength, long scales, long preferred) {
+        if (preferred > 0 && ceilDiv(dataLength, preferred) == scales) {
+            return preferred;
+        }
+        if (dataLength % scales == 0) {
+            return dataLength / scales;
+        }
+        long least = ceilDiv(dataLength, scales);
+        long pow = Long.highestOneBit(least);
+        if (pow < least) {
+            pow <<= 1;
+        }
+        return ceilDiv(dataLength, pow) == scales ? pow : least;
     }
 
     /** Whether one scale covers the whole tensor. */
@@ -100,16 +140,9 @@ public final class ScaleBroadcast {
         if (perTensor) {
             return "per-tensor";
         }
-        int nonTrivial = -1;
-        int count = 0;
-        for (int d = 0; d < block.length; d++) {
-            if (scaleShape[d] > 1) {
-                count++;
-                nonTrivial = d;
-            }
-        }
-        if (count == 1 && block[nonTrivial] == 1) {
-            return "per-channel (axis " + nonTrivial + ")";
+        int axis = channelAxis();
+        if (axis >= 0) {
+            return "per-channel (axis " + axis + ")";
         }
         StringBuilder sb = new StringBuilder("block ");
         for (int d = 0; d < block.length; d++) {
@@ -121,8 +154,27 @@ public final class ScaleBroadcast {
         return sb.toString();
     }
 
-    /** The block length along the last axis when the blocks are 1-D runs there, else the largest block dimension. */
+    /** The axis of a per-channel scale (one scale per index along exactly one axis), or -1. */
+    public int channelAxis() {
+        if (perTensor) {
+            return -1;
+        }
+        int nonTrivial = -1;
+        int count = 0;
+        for (int d = 0; d < block.length; d++) {
+            if (scaleShape[d] > 1) {
+                count++;
+                nonTrivial = d;
+            }
+        }
+        return count == 1 && block[nonTrivial] == 1 ? nonTrivial : -1;
+    }
+
+    /** The largest block dimension of block scales; 0 for per-tensor and per-channel scales. */
     public long blockSize() {
+        if (channelAxis() >= 0) {
+            return 0;
+        }
         long max = 1;
         for (long b : block) {
             max = Math.max(max, b);

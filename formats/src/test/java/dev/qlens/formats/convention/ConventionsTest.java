@@ -202,7 +202,9 @@ class ConventionsTest {
         int rows = 5;
         int cols = 7;
         int[] codes = randomFp8Codes(new Random(7), rows * cols);
-        float[] inv = {1, 2, 3, 4}; // [2, 2]: blocks of ceil(5/2)=3 rows and ceil(7/2)=4 columns
+        // [2, 2] scales: 128 does not give 2 blocks and 2 does not divide 5 or 7, so the last blocks are
+        // partial and the block length is the smallest power of two giving 2 blocks: 4 rows, 4 columns.
+        float[] inv = {1, 2, 3, 4};
         Path file = new SafetensorsBuilder()
                 .bytes("w", DType.F8_E4M3, new long[] {rows, cols}, codes)
                 .f32("w_scale_inv", new long[] {2, 2}, inv)
@@ -212,16 +214,35 @@ class ConventionsTest {
             float[] f = read(v, "w");
             for (int r = 0; r < rows; r++) {
                 for (int k = 0; k < cols; k++) {
-                    assertEquals(FloatFormat.FP8_E4M3FN.decode(codes[r * cols + k]) * inv[(r / 3) * 2 + k / 4], f[r * cols + k]);
+                    assertEquals(FloatFormat.FP8_E4M3FN.decode(codes[r * cols + k]) * inv[(r / 4) * 2 + k / 4], f[r * cols + k]);
                 }
             }
-            assertEquals("block 3x4", v.tensor("w").granularity());
+            assertEquals("block 4x4", v.tensor("w").granularity());
             assertEquals(Convention.DEEPSEEK, v.tensor("w").convention());
             // Conventions can be switched off: then the stored tensors appear as they are.
             CheckpointView none = CheckpointView.of(c, java.util.EnumSet.noneOf(Convention.class));
             assertEquals(2, none.tensors().size());
             assertEquals(LogicalTensor.Kind.PLAIN, none.tensor("w").kind());
         }
+    }
+
+    @Test
+    void blockLengthsPreferTheProducersThenExactThenPowersOfTwo() {
+        ScaleBroadcast b = ScaleBroadcast.of(new long[] {200, 300}, new long[] {2, 3}, null, 128);
+        assertEquals("block 128x128", b.describe());
+        assertEquals(128, ScaleBroadcast.blockLength(200, 2, 128));
+        assertEquals(128, ScaleBroadcast.blockLength(300, 3, 128));
+        assertEquals(128, ScaleBroadcast.blockLength(7168, 56, 128));
+        assertEquals(128, ScaleBroadcast.blockLength(576, 5, 128));
+        // A producer block that does not give the scale count is ignored.
+        assertEquals(50, ScaleBroadcast.blockLength(200, 4, 128));
+        // Unknown producer: exact division first, then the smallest power of two, then ceil(D / S).
+        assertEquals(100, ScaleBroadcast.blockLength(300, 3, 0));
+        assertEquals(3, ScaleBroadcast.blockLength(9, 3, 0));
+        assertEquals(100, ScaleBroadcast.blockLength(200, 2, 0));
+        assertEquals(128, ScaleBroadcast.blockLength(201, 2, 0));
+        assertEquals(1, ScaleBroadcast.blockLength(384, 384, 0));
+        assertEquals(3, ScaleBroadcast.blockLength(10, 4, 0));
     }
 
     @Test
