@@ -2,7 +2,7 @@ package dev.qlens.core.io.safetensors;
 
 import dev.qlens.core.io.Checkpoint;
 import dev.qlens.core.io.CheckpointException;
-import dev.qlens.core.io.FileRegion;
+import dev.qlens.core.io.MappedFile;
 import dev.qlens.core.io.TensorEntry;
 import dev.qlens.core.tensor.DType;
 import java.io.IOException;
@@ -26,13 +26,15 @@ import java.util.Map;
 public final class SafetensorsFile implements Checkpoint {
     private final Path path;
     private final FileChannel channel;
+    private final MappedFile mapped;
     private final SafetensorsHeader header;
     private final List<TensorEntry> tensors;
     private final Map<String, TensorEntry> byName;
 
-    private SafetensorsFile(Path path, FileChannel channel, SafetensorsHeader header) {
+    private SafetensorsFile(Path path, FileChannel channel, SafetensorsHeader header) throws IOException {
         this.path = path;
         this.channel = channel;
+        this.mapped = new MappedFile(channel, path);
         this.header = header;
         List<TensorEntry> list = new ArrayList<>();
         Map<String, TensorEntry> map = new LinkedHashMap<>();
@@ -165,7 +167,7 @@ public final class SafetensorsFile implements Checkpoint {
                 throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + len) + ") of tensor '"
                         + e.name() + "' (" + e.length() + " bytes)");
             }
-            FileRegion.readFully(channel, path, position + offset, dst, dstOff, len);
+            mapped.readFully(position + offset, dst, dstOff, len);
         }
 
         @Override

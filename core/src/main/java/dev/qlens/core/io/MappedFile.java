@@ -1,0 +1,80 @@
+package dev.qlens.core.io;
+
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * Reads byte ranges of an open file through read-only memory mappings of 1 GiB windows, created on
+ * first use: one copy from the page cache instead of the two a positional read into a Java array
+ * costs. When the file system cannot map (or the file is shorter than the range asked for), reads
+ * fall back to {@link FileRegion#readFully}. Safe for concurrent readers.
+ */
+public final class MappedFile {
+    private static final int WINDOW_SHIFT = 30;
+    private static final long WINDOW = 1L << WINDOW_SHIFT;
+
+    private final FileChannel channel;
+    private final Path path;
+    private final long size;
+    private final MappedByteBuffer[] windows;
+    private volatile boolean mappingFailed;
+
+    /** Wraps an open channel (the caller keeps ownership). */
+    public MappedFile(FileChannel channel, Path path) throws IOException {
+        this.channel = channel;
+        this.path = path;
+        this.size = channel.size();
+        this.windows = new MappedByteBuffer[(int) ((size + WINDOW - 1) / WINDOW)];
+    }
+
+    /**
+     * Reads exactly {@code len} bytes at absolute position {@code pos}.
+     *
+     * @throws CheckpointException when the file ends before {@code pos + len} (or shrank while mapped)
+     */
+    public void readFully(long pos, byte[] dst, int off, int len) throws IOException {
+        if (mappingFailed || pos < 0 || pos + len > size) {
+            FileRegion.readFully(channel, path, pos, dst, off, len);
+            return;
+        }
+        try {
+            while (len > 0) {
+                int w = (int) (pos >>> WINDOW_SHIFT);
+                MappedByteBuffer m = window(w);
+                if (m == null) {
+                    FileRegion.readFully(channel, path, pos, dst, off, len);
+                    return;
+                }
+                int inWindow = (int) (pos & (WINDOW - 1));
+                int n = (int) Math.min(len, WINDOW - inWindow);
+                m.get(inWindow, dst, off, n);
+                pos += n;
+                off += n;
+                len -= n;
+            }
+        } catch (InternalError e) {
+            // The JVM reports a fault in a mapped region (the file was truncated after it was opened) this way.
+            throw new CheckpointException(path, "the file changed while it was being read (" + e.getMessage() + ")");
+        }
+    }
+
+    private MappedByteBuffer window(int w) {
+        MappedByteBuffer m = windows[w];
+        if (m != null) {
+            return m;
+        }
+        synchronized (this) {
+            if (windows[w] == null && !mappingFailed) {
+                long start = (long) w << WINDOW_SHIFT;
+                try {
+                    windows[w] = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min(WINDOW, size - start));
+                } catch (IOException | UnsupportedOperationException e) {
+                    mappingFailed = true;
+                }
+            }
+            return windows[w];
+        }
+    }
+}
