@@ -69,10 +69,17 @@ public final class BenchReport {
         }
         Map<String, double[]> scores = new LinkedHashMap<>(); // method -> {scalar ops/s, vector ops/s, vector error}
         String jvm = "";
+        Map<String, double[]> compare = new LinkedHashMap<>(); // threads -> {s/op, error}
         for (JsonElement e : results) {
             JsonObject o = e.getAsJsonObject();
             String bench = o.get("benchmark").getAsString();
             String method = bench.substring(bench.lastIndexOf('.') + 1);
+            if (bench.contains("CompareBenchmark")) {
+                JsonObject m = o.getAsJsonObject("primaryMetric");
+                compare.put(o.getAsJsonObject("params").get("threads").getAsString(),
+                        new double[] {m.get("score").getAsDouble(), m.get("scoreError").getAsDouble()});
+                continue;
+            }
             String impl = o.getAsJsonObject("params").get("impl").getAsString();
             JsonObject m = o.getAsJsonObject("primaryMetric");
             double score = m.get("score").getAsDouble();
@@ -106,6 +113,15 @@ public final class BenchReport {
             double bytes = s[1] * n * b.getValue();
             System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.1f× | %.2f | %.0f%% |%n", b.getKey(), scalar,
                     vector, s[2] * n / 1e9, vector / scalar, bytes / 1e9, 100 * bytes / copyBytes);
+        }
+        if (!compare.isEmpty()) {
+            double bytes = (double) CompareBenchmark.MATRICES * SyntheticPair.SIDE * SyntheticPair.SIDE * 3;
+            System.out.println();
+            System.out.printf(Locale.ROOT, "compare, BF16 vs ComfyUI FP8, %.2f GB read per operation%n%n", bytes / 1e9);
+            System.out.println("| threads | s per compare | ± | GB/s (both files) |");
+            System.out.println("|---:|---:|---:|---:|");
+            compare.forEach((threads, v) -> System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.2f |%n", threads,
+                    v[0], v[1], bytes / v[0] / 1e9));
         }
     }
 }

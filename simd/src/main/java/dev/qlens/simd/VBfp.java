@@ -24,13 +24,22 @@ final class VBfp {
 
     /** The largest float32 exponent field of the 16 values at {@code off}. */
     static int sharedExponent(float[] x, int off) {
-        IntVector m = IntVector.zero(Lanes.I);
-        for (int j = 0; j < GROUP; j += Lanes.N) {
-            // The exponent field in place orders like the exponent; shift once after the reduction.
-            m = m.max(FloatVector.fromArray(Lanes.F, x, off + j).reinterpretAsInts().and(0x7F800000));
+        // The exponent field in place orders like the exponent; shift once after the reduction. The 16
+        // values are read as half-width vectors, so the final cross-lane reduction is over half as many
+        // lanes (at 512 bits: two 8-lane halves, one 8-lane reduction).
+        int half = Lanes.N / 2;
+        IntVector m = IntVector.zero(Lanes.I_HALF);
+        for (int j = 0; j < GROUP; j += half) {
+            m = m.max(FloatVector.fromArray(Lanes.F_HALF, x, off + j).reinterpretAsInts().and(0x7F800000));
         }
         return m.reduceLanes(VectorOperators.MAX) >>> 23;
     }
+
+    /**
+     * Whether float-to-int conversions compile to vector instructions (JDK 21 on; JDK 17 boxes them).
+     * Both paths of {@link #encodeLanes} compute the same exact floor.
+     */
+    private static final boolean VECTOR_F2I = Runtime.version().feature() >= 21;
 
     /**
      * Codes of N lanes given the group's shared exponent. For shared exponents 24 to 254 the aligned
@@ -46,11 +55,16 @@ final class VBfp {
         }
         float align = Float.intBitsToFloat((277 - shared) << 23); // 2^(150 - E)
         FloatVector t = x.abs().mul(align); // below 2^24, exact
-        // floor(t): values from 2^23 up are integers already; below, rint(t) by adding 2^23, minus one
-        // where that rounded up.
-        FloatVector r = t.add(0x1p23f).sub(0x1p23f);
-        FloatVector floor = r.sub(FloatVector.zero(Lanes.F).blend(1f, r.compare(VectorOperators.GT, t)));
-        floor = floor.blend(t, t.compare(VectorOperators.GE, 0x1p23f));
+        FloatVector floor;
+        if (VECTOR_F2I) {
+            floor = (FloatVector) t.convert(VectorOperators.F2I, 0).convert(VectorOperators.I2F, 0);
+        } else {
+            // Values from 2^23 up are integers already; below, rint(t) by adding 2^23, minus one where
+            // that rounded up.
+            FloatVector r = t.add(0x1p23f).sub(0x1p23f);
+            floor = r.sub(FloatVector.zero(Lanes.F).blend(1f, r.compare(VectorOperators.GT, t)));
+            floor = floor.blend(t, t.compare(VectorOperators.GE, 0x1p23f));
+        }
         FloatVector rounded = floor.fma(Float.intBitsToFloat((127 - (25 - bits)) << 23), 0x1p23f);
         IntVector mag = rounded.reinterpretAsInts().sub(0x4B000000).min((1 << (bits - 1)) - 1);
         IntVector sign = x.reinterpretAsInts().lanewise(LSHR, 32 - bits).and(1 << (bits - 1));

@@ -171,6 +171,15 @@ public final class Npy {
             throw new IllegalArgumentException(file + ": " + data.length + " bytes do not fit shape "
                     + Shapes.toString(shape) + " of " + descr + " (" + expected + " bytes)");
         }
+        byte[] h = header(descr, shape);
+        byte[] all = new byte[h.length + data.length];
+        System.arraycopy(h, 0, all, 0, h.length);
+        System.arraycopy(data, 0, all, h.length, data.length);
+        AtomicOutput.writeBytes(file, all);
+    }
+
+    /** The version 1.0 header of an array (magic, version, length, padded dictionary), for streaming writers. */
+    public static byte[] header(String descr, long[] shape) {
         String shapeText;
         if (shape.length == 0) {
             shapeText = "()";
@@ -187,10 +196,10 @@ public final class Npy {
         int unpadded = 10 + dict.length() + 1;
         int total = (unpadded + 63) / 64 * 64;
         String header = dict + " ".repeat(total - unpadded) + "\n";
-        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(10 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
-        b.put(header.getBytes(StandardCharsets.ISO_8859_1)).put(data);
-        AtomicOutput.writeBytes(file, b.array());
+        b.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        return b.array();
     }
 
     /** Writes float32 values. */

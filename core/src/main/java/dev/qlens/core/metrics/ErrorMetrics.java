@@ -36,6 +36,13 @@ public record ErrorMetrics(long count, long nonFinite, double meanAbsoluteError,
                            double originalNorm, double quantizedNorm, double errorNorm, double snrDb, double pearson,
                            double cosine, double meanOriginal, double meanQuantized,
                            Map<String, Double> percentiles) {
+    /**
+     * Elements per kernel call in the summation order of {@code compare} and {@code sweep}: sums of
+     * consecutive runs of this many elements are added in order, so both commands report identical
+     * numbers for the same pair of tensors.
+     */
+    public static final int SUM_CHUNK = 1 << 15;
+
     /** The percentiles reported, as fractions, with their keys. */
     public static final Map<String, Double> PERCENTILES = percentileKeys();
 
@@ -48,6 +55,11 @@ public record ErrorMetrics(long count, long nonFinite, double meanAbsoluteError,
         m.put("p99", 0.99);
         m.put("p99_9", 0.999);
         return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** The metrics of the error sums alone (no relative-error statistics: those are NaN). */
+    public static ErrorMetrics of(ErrorSums e) {
+        return of(e, new RelativeErrorSums(), new RelativeErrorHistogram());
     }
 
     /** Root mean squared error. */

@@ -26,7 +26,7 @@ import java.util.function.LongConsumer;
  */
 public final class CompareRunner {
     /** Elements per chunk (the unit of the deterministic summation order). */
-    public static final int CHUNK = 1 << 15;
+    public static final int CHUNK = ErrorMetrics.SUM_CHUNK;
     /** Elements per unit of work. */
     public static final long SEGMENT = 256L * CHUNK;
 
