@@ -42,6 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx3g",
     "-XX:+UnlockDiagnosticVMOptions", "-XX:CompileCommand=quiet",
     "-XX:CompileCommand=dontinline,dev.qlens.simd.VectorKernels::*",
+    "-XX:CompileCommand=dontinline,dev.qlens.simd.VPasses::*",
     "-XX:CompileCommand=inline,dev.qlens.simd.VEncode::*", "-XX:CompileCommand=inline,dev.qlens.simd.VDecode::*",
     "-XX:CompileCommand=inline,dev.qlens.simd.VInt::*", "-XX:CompileCommand=inline,dev.qlens.simd.VScaled::*",
     "-XX:CompileCommand=inline,dev.qlens.simd.VBfp::*", "-XX:CompileCommand=inline,dev.qlens.simd.VReduce::*"})

@@ -184,16 +184,37 @@ final class VectorKernels extends ScalarKernels {
     // ---------------------------------------------------------------------------------------
     // Scaled formats
 
+    /**
+     * Elements per piece of the two-pass scaled and block kernels: the codes written by the encoding
+     * pass are still in the L1 cache when the decoding pass reads them.
+     */
+    private static final int PIECE = 4096;
+
     @Override
     public long scaledFloat(float[] x, int off, int n, float scale, FloatFormat f, EncodeMode mode, long firstIndex,
                             byte[] codes, int codesOff, float[] out, int outOff) {
         if (!deterministic(mode) || f.bits() > 8 || scale != scale) {
             return super.scaledFloat(x, off, n, scale, f, mode, firstIndex, codes, codesOff, out, outOff);
         }
-        long[] clipped = {0};
-        int done = VScaled.scaledFloat(x, off, n, scale, f, mode.rounding(), codes, codesOff, out, outOff, clipped);
-        return clipped[0] + super.scaledFloat(x, off + done, n - done, scale, f, mode, firstIndex + done, codes,
-                codesOff + done, out, outOff + done);
+        int whole = n - n % Lanes.N;
+        byte[] piece = codes != null ? codes : new byte[Math.min(whole, PIECE)];
+        long clipped = 0;
+        int done = 0;
+        while (done < whole) {
+            int len = Math.min(PIECE, whole - done);
+            int at = codes != null ? codesOff + done : 0;
+            clipped += VPasses.encodeScaled(x, off + done, len, scale, f, mode.rounding(), piece, at);
+            if (out != null) {
+                int decoded = VPasses.decodeScaled(f, piece, at, len, scale, out, outOff + done);
+                super.decodeCodes(f, piece, at + decoded, out, outOff + done + decoded, len - decoded);
+                for (int i = decoded; i < len; i++) {
+                    out[outOff + done + i] *= scale;
+                }
+            }
+            done += len;
+        }
+        return clipped + super.scaledFloat(x, off + done, n - done, scale, f, mode, firstIndex + done, codes,
+                codes == null ? 0 : codesOff + done, out, out == null ? 0 : outOff + done);
     }
 
     @Override
@@ -220,20 +241,31 @@ final class VectorKernels extends ScalarKernels {
     public void mxQuantize(float[] x, int off, int blocks, int blockSize, MxElement element, MxScaleMode scaleMode,
                            EncodeMode mode, long firstIndex, byte[] scales, int scalesOff, byte[] codes, int codesOff,
                            float[] out, int outOff) {
-        if (!deterministic(mode) || !wholeVectors(blockSize)) {
+        if (!deterministic(mode) || !wholeVectors(blockSize) || blocks == 0) {
             super.mxQuantize(x, off, blocks, blockSize, element, scaleMode, mode, firstIndex, scales, scalesOff, codes,
                     codesOff, out, outOff);
             return;
         }
-        VScaled.mxQuantize(x, off, blocks, blockSize, element, scaleMode, mode.rounding(), scales, scalesOff, codes,
-                codesOff, out, outOff);
+        int pieceBlocks = Math.max(1, Math.min(blocks, PIECE / blockSize));
+        byte[] pieceScales = scales != null ? scales : new byte[pieceBlocks];
+        byte[] pieceCodes = codes != null ? codes : new byte[pieceBlocks * blockSize];
+        for (int b = 0; b < blocks; b += pieceBlocks) {
+            int count = Math.min(pieceBlocks, blocks - b);
+            int sAt = scales != null ? scalesOff + b : 0;
+            int cAt = codes != null ? codesOff + b * blockSize : 0;
+            VPasses.mxEncode(x, off + b * blockSize, count, blockSize, element, scaleMode, mode.rounding(),
+                    pieceScales, sAt, pieceCodes, cAt);
+            if (out != null) {
+                mxDequantize(pieceScales, sAt, pieceCodes, cAt, count, blockSize, element, out, outOff + b * blockSize);
+            }
+        }
     }
 
     @Override
     public void mxDequantize(byte[] scales, int scalesOff, byte[] codes, int codesOff, int blocks, int blockSize,
                              MxElement element, float[] out, int outOff) {
         if (blocks == 0 || !wholeVectors(blockSize)
-                || !VScaled.mxDequantize(scales, scalesOff, codes, codesOff, blocks, blockSize, element, out, outOff)) {
+                || !VPasses.mxDecode(scales, scalesOff, codes, codesOff, blocks, blockSize, element, out, outOff)) {
             super.mxDequantize(scales, scalesOff, codes, codesOff, blocks, blockSize, element, out, outOff);
         }
     }
@@ -242,19 +274,31 @@ final class VectorKernels extends ScalarKernels {
     public void nvfp4Quantize(float[] x, int off, int blocks, int blockSize, float global, EncodeMode mode,
                               long firstIndex, byte[] scales, int scalesOff, byte[] codes, int codesOff, float[] out,
                               int outOff, boolean negativeZero) {
-        if (!deterministic(mode) || !wholeVectors(blockSize) || global != global) {
+        if (!deterministic(mode) || !wholeVectors(blockSize) || global != global || blocks == 0) {
             super.nvfp4Quantize(x, off, blocks, blockSize, global, mode, firstIndex, scales, scalesOff, codes, codesOff,
                     out, outOff, negativeZero);
             return;
         }
-        VScaled.nvfp4Quantize(x, off, blocks, blockSize, global, mode.rounding(), scales, scalesOff, codes, codesOff,
-                out, outOff, negativeZero);
+        int pieceBlocks = Math.max(1, Math.min(blocks, PIECE / blockSize));
+        byte[] pieceScales = scales != null ? scales : new byte[pieceBlocks];
+        byte[] pieceCodes = codes != null ? codes : new byte[pieceBlocks * blockSize];
+        for (int b = 0; b < blocks; b += pieceBlocks) {
+            int count = Math.min(pieceBlocks, blocks - b);
+            int sAt = scales != null ? scalesOff + b : 0;
+            int cAt = codes != null ? codesOff + b * blockSize : 0;
+            VPasses.nvfp4Encode(x, off + b * blockSize, count, blockSize, global, mode.rounding(), pieceScales, sAt,
+                    pieceCodes, cAt);
+            if (out != null) {
+                nvfp4Dequantize(pieceScales, sAt, pieceCodes, cAt, count, blockSize, global, negativeZero, out,
+                        outOff + b * blockSize);
+            }
+        }
     }
 
     @Override
     public void nvfp4Dequantize(byte[] scales, int scalesOff, byte[] codes, int codesOff, int blocks, int blockSize,
                                 float global, boolean negativeZero, float[] out, int outOff) {
-        if (blocks == 0 || !wholeVectors(blockSize) || !VScaled.nvfp4Dequantize(scales, scalesOff, codes, codesOff,
+        if (blocks == 0 || !wholeVectors(blockSize) || !VPasses.nvfp4Decode(scales, scalesOff, codes, codesOff,
                 blocks, blockSize, global, negativeZero, out, outOff)) {
             super.nvfp4Dequantize(scales, scalesOff, codes, codesOff, blocks, blockSize, global, negativeZero, out,
                     outOff);

@@ -156,6 +156,60 @@ class VectorBlockKernelsTest {
         assertSameBits(de, da, "dequantize arbitrary bytes");
     }
 
+    /**
+     * Runs longer than the vector kernels' pieces (they encode a few thousand elements, then decode
+     * them), with tails, offsets, and codes or scales not requested (scratch buffers inside).
+     */
+    @Property(tries = 60)
+    void longRunsAcrossPiecesMatchScalar(@ForAll long seed, @ForAll @IntRange(min = 4000, max = 13000) int n,
+                                         @ForAll("byteFormats") FloatFormat f, @ForAll MxElement element,
+                                         @ForAll boolean withCodes, @ForAll boolean withScales) {
+        Random r = new Random(seed);
+        float[] x = new float[n + 7];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextInt(500) == 0 ? Float.intBitsToFloat(r.nextInt()) : (float) (r.nextGaussian() * 0.02);
+        }
+        EncodeMode mode = EncodeMode.SATURATING;
+        byte[] ce = withCodes ? new byte[n + 3] : null;
+        byte[] ca = withCodes ? new byte[n + 3] : null;
+        float[] oe = new float[n + 3];
+        float[] oa = new float[n + 3];
+        long clipE = SCALAR.scaledFloat(x, 7, n, 1e-3f, f, mode, 0L, ce, 3, oe, 1);
+        long clipA = VECTOR.scaledFloat(x, 7, n, 1e-3f, f, mode, 0L, ca, 3, oa, 1);
+        assertEquals(clipE, clipA, "clipped");
+        if (withCodes) {
+            assertArrayEquals(ce, ca, "scaled codes");
+        }
+        assertSameBits(oe, oa, "scaled dequantized");
+
+        int blocks = n / 32;
+        byte[] se = withScales ? new byte[blocks + 1] : null;
+        byte[] sa = withScales ? new byte[blocks + 1] : null;
+        SCALAR.mxQuantize(x, 7, blocks, 32, element, MxScaleMode.FLOOR, mode, 0L, se, 1, ce, 3, oe, 1);
+        VECTOR.mxQuantize(x, 7, blocks, 32, element, MxScaleMode.FLOOR, mode, 0L, sa, 1, ca, 3, oa, 1);
+        if (withScales) {
+            assertArrayEquals(se, sa, "mx scales");
+        }
+        if (withCodes) {
+            assertArrayEquals(ce, ca, "mx codes");
+        }
+        assertSameBits(oe, oa, "mx dequantized");
+
+        blocks = n / 16;
+        se = withScales ? new byte[blocks + 1] : null;
+        sa = withScales ? new byte[blocks + 1] : null;
+        float global = SCALAR.maxAbsFinite(x, 7, n) / 2688f;
+        SCALAR.nvfp4Quantize(x, 7, blocks, 16, global, mode, 0L, se, 1, ce, 3, oe, 1, false);
+        VECTOR.nvfp4Quantize(x, 7, blocks, 16, global, mode, 0L, sa, 1, ca, 3, oa, 1, false);
+        if (withScales) {
+            assertArrayEquals(se, sa, "nvfp4 scales");
+        }
+        if (withCodes) {
+            assertArrayEquals(ce, ca, "nvfp4 codes");
+        }
+        assertSameBits(oe, oa, "nvfp4 dequantized");
+    }
+
     @Property(tries = 500)
     void bfpGroupsMatchScalar(@ForAll("weights") float[] x, @ForAll @IntRange(min = 0, max = 2) int bitsChoice,
                               @ForAll boolean flush) {

@@ -1,0 +1,199 @@
+package dev.qlens.simd;
+
+import static jdk.incubator.vector.VectorOperators.B2I;
+import static jdk.incubator.vector.VectorOperators.I2B;
+
+import dev.qlens.core.block.MxCodec;
+import dev.qlens.core.block.MxElement;
+import dev.qlens.core.block.MxScaleMode;
+import dev.qlens.core.block.Nvfp4Codec;
+import dev.qlens.core.numeric.Compat;
+import dev.qlens.core.numeric.FloatFormat;
+import dev.qlens.core.numeric.Rounding;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+
+/**
+ * The loops of the scaled and block formats, one pass each: encoding (codes and scales) and
+ * decoding (codes times scale) are separate methods, each compiled on its own.
+ *
+ * <p>Why separate passes: a loop that both encodes and decodes carries two format switches in one
+ * compilation unit. Once the process has run many formats (a sweep), every branch of both is
+ * profiled as taken, the unit passes C2's node budget, and the vectors fall back to boxed objects,
+ * 3-6x slower. Two small loops over a piece that stays in the L1/L2 cache cost one extra pass
+ * over bytes and stay fast in any process. The launcher keeps these methods out of their callers
+ * ({@code dontinline}) for the same reason. For the same budget, the last step of each encoding
+ * loop (storing the codes) is written out instead of calling {@link VEncode#storeBytes}: C2 stops
+ * inlining our helpers once a unit is large (the Vector API's own methods are always inlined), and
+ * a helper left as a call receives its vector boxed.
+ *
+ * <p>Every loop handles whole vectors only; callers finish tails with the scalar reference.
+ */
+final class VPasses {
+    private VPasses() {
+    }
+
+    /**
+     * Codes of x / scale (saturating), n a multiple of N.
+     *
+     * @return the number of clipped lanes
+     */
+    static long encodeScaled(float[] x, int off, int n, float scale, FloatFormat f, Rounding r, byte[] codes,
+                             int codesOff) {
+        VEncode.Consts k = new VEncode.Consts(f, r, true, Compat.ML_DTYPES);
+        long clip = 0;
+        for (int i = 0; i < n; i += Lanes.N) {
+            FloatVector v = FloatVector.fromArray(Lanes.F, x, off + i).div(scale);
+            IntVector mag = VEncode.magnitude(v, k);
+            clip += VEncode.clipped(v, mag, k).trueCount();
+            // VEncode.storeBytes written out: see the class comment.
+            ByteVector bytes = (ByteVector) VEncode.finish(v, mag, k).convertShape(I2B, Lanes.B_PER_LANE, 0);
+            if (Lanes.BITS == 128) {
+                bytes.intoArray(codes, codesOff + i, Lanes.BYTE_LANES);
+            } else {
+                bytes.intoArray(codes, codesOff + i);
+            }
+        }
+        return clip;
+    }
+
+    /**
+     * out = decode(code) * scale for n codes stored one per byte (n a multiple of N).
+     *
+     * @return how many elements were written: fewer than n when a vector load of codes would pass the
+     *     end of the array
+     */
+    static int decodeScaled(FloatFormat f, byte[] codes, int codesOff, int n, float scale, float[] out, int outOff) {
+        VDecode.DecodeConsts dk = new VDecode.DecodeConsts(f);
+        int mask = f.codeMask();
+        int i = 0;
+        for (; i < n && VScaled.canLoad(codes, codesOff + i); i += Lanes.N) {
+            VDecode.decodeLanes(VScaled.loadCodes(codes, codesOff + i).and(mask), dk).mul(scale)
+                    .intoArray(out, outOff + i);
+        }
+        return i;
+    }
+
+    /** MX scales and element codes of whole blocks (blockSize a multiple of N, deterministic rounding). */
+    static void mxEncode(float[] x, int off, int blocks, int blockSize, MxElement element, MxScaleMode scaleMode,
+                         Rounding r, byte[] scales, int scalesOff, byte[] codes, int codesOff) {
+        FloatFormat f = element.format();
+        VEncode.Consts k = f == null ? null : new VEncode.Consts(f, r, true, Compat.ML_DTYPES);
+        int magnitudeBits = f == null ? 0xFF : ~f.signMask();
+        for (int b = 0; b < blocks; b++) {
+            int base = off + b * blockSize;
+            int scaleCode = MxCodec.scaleCode(VScaled.amax(x, base, blockSize), element, scaleMode);
+            float scale = MxCodec.scaleValue(scaleCode);
+            scales[scalesOff + b] = (byte) scaleCode;
+            int at = codesOff + b * blockSize;
+            for (int j = 0; j < blockSize; j += Lanes.N) {
+                FloatVector v = FloatVector.fromArray(Lanes.F, x, base + j).div(scale);
+                IntVector code;
+                if (f == null) {
+                    // MXINT8: round(x / X * 64) clamped to +-127 (the multiplication by 64 is exact).
+                    code = VInt.round(v.mul(64f), r).max(-127).min(127).and(0xFF);
+                } else {
+                    code = VEncode.encodeLanes(v, k);
+                    code = code.blend(0, code.and(magnitudeBits).eq(0)); // microxcaling never writes -0
+                }
+                ByteVector bytes = (ByteVector) code.convertShape(I2B, Lanes.B_PER_LANE, 0);
+                if (Lanes.BITS == 128) {
+                    bytes.intoArray(codes, at + j, Lanes.BYTE_LANES);
+                } else {
+                    bytes.intoArray(codes, at + j);
+                }
+            }
+        }
+    }
+
+    /**
+     * MX dequantization of whole blocks (blockSize a multiple of N); NaN everywhere in a block with
+     * the NaN scale.
+     *
+     * @return false when a code load would run past the array (the caller then uses the scalar path)
+     */
+    static boolean mxDecode(byte[] scales, int scalesOff, byte[] codes, int codesOff, int blocks, int blockSize,
+                            MxElement element, float[] out, int outOff) {
+        if (!VScaled.canLoad(codes, codesOff + blocks * blockSize - Lanes.N)) {
+            return false;
+        }
+        FloatFormat f = element.format();
+        VDecode.DecodeConsts dk = f == null ? null : new VDecode.DecodeConsts(f);
+        int mask = f == null ? 0xFF : f.codeMask();
+        for (int b = 0; b < blocks; b++) {
+            int scaleCode = scales[scalesOff + b] & 0xFF;
+            int base = b * blockSize;
+            if (scaleCode == MxCodec.NAN_SCALE) {
+                java.util.Arrays.fill(out, outOff + base, outOff + base + blockSize, Float.NaN);
+                continue;
+            }
+            float scale = MxCodec.scaleValue(scaleCode);
+            for (int j = 0; j < blockSize; j += Lanes.N) {
+                FloatVector value;
+                if (f == null) {
+                    IntVector q = (IntVector) ByteVector.fromArray(Lanes.B_PER_LANE, codes, codesOff + base + j)
+                            .convertShape(B2I, Lanes.I, 0);
+                    value = VInt.toFloat(q).div(64f);
+                } else {
+                    value = VDecode.decodeLanes(VScaled.loadCodes(codes, codesOff + base + j).and(mask), dk);
+                }
+                value.mul(scale).intoArray(out, outOff + base + j);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * NVFP4 block scales and element codes of whole blocks (blockSize a multiple of N, deterministic
+     * rounding). The E4M3 scales of N consecutive blocks are computed together in one vector.
+     */
+    static void nvfp4Encode(float[] x, int off, int blocks, int blockSize, float global, Rounding r, byte[] scales,
+                            int scalesOff, byte[] codes, int codesOff) {
+        VEncode.Consts k = new VEncode.Consts(FloatFormat.FP4_E2M1, r, true, Compat.ML_DTYPES);
+        float[] amax = new float[Lanes.N];
+        float[] totals = new float[Lanes.N];
+        int b = 0;
+        for (; b + Lanes.N <= blocks; b += Lanes.N) {
+            for (int g = 0; g < Lanes.N; g++) {
+                amax[g] = VScaled.amax(x, off + (b + g) * blockSize, blockSize);
+            }
+            VScaled.blockScales(amax, global, scales, scalesOff + b, totals);
+            for (int g = 0; g < Lanes.N; g++) {
+                VScaled.nvfp4BlockCodes(x, off, b + g, blockSize, global, totals[g], r, k, codes, codesOff);
+            }
+        }
+        for (; b < blocks; b++) {
+            int scaleCode = Nvfp4Codec.blockScaleCode(VScaled.amax(x, off + b * blockSize, blockSize), global);
+            scales[scalesOff + b] = (byte) scaleCode;
+            VScaled.nvfp4BlockCodes(x, off, b, blockSize, global, FloatFormat.FP8_E4M3FN.decode(scaleCode) * global, r,
+                    k, codes, codesOff);
+        }
+    }
+
+    /**
+     * NVFP4 dequantization of whole blocks (blockSize a multiple of N); NaN everywhere in a block
+     * whose combined scale is NaN.
+     *
+     * @return false when a code load would run past the array
+     */
+    static boolean nvfp4Decode(byte[] scales, int scalesOff, byte[] codes, int codesOff, int blocks, int blockSize,
+                               float global, boolean negativeZero, float[] out, int outOff) {
+        if (!VScaled.canLoad(codes, codesOff + blocks * blockSize - Lanes.N)) {
+            return false;
+        }
+        for (int b = 0; b < blocks; b++) {
+            float total = FloatFormat.FP8_E4M3FN.decode(scales[scalesOff + b] & 0xFF) * global;
+            int base = b * blockSize;
+            if (total != total) {
+                java.util.Arrays.fill(out, outOff + base, outOff + base + blockSize, Float.NaN);
+                continue;
+            }
+            for (int j = 0; j < blockSize; j += Lanes.N) {
+                VScaled.e2m1Values(VScaled.loadCodes(codes, codesOff + base + j), negativeZero).mul(total)
+                        .intoArray(out, outOff + base + j);
+            }
+        }
+        return true;
+    }
+}
