@@ -1,14 +1,17 @@
 package dev.qlens.simd;
 
+import static jdk.incubator.vector.VectorOperators.I2B;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import dev.qlens.core.block.BfpCodec;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Vector kernels of Tenstorrent block floats, bit-identical to {@link BfpCodec}: a group of 16
@@ -22,17 +25,39 @@ final class VBfp {
     private VBfp() {
     }
 
-    /** The largest float32 exponent field of the 16 values at {@code off}. */
-    static int sharedExponent(float[] x, int off) {
-        // The exponent field in place orders like the exponent; shift once after the reduction. The 16
-        // values are read as half-width vectors, so the final cross-lane reduction is over half as many
-        // lanes (at 512 bits: two 8-lane halves, one 8-lane reduction).
-        int half = Lanes.N / 2;
-        IntVector m = IntVector.zero(Lanes.I_HALF);
-        for (int j = 0; j < GROUP; j += half) {
-            m = m.max(FloatVector.fromArray(Lanes.F_HALF, x, off + j).reinterpretAsInts().and(0x7F800000));
+    /** Lane permutations i -> i xor k for k = 1, 2, 4, 8 (identity where i xor k is not a lane). */
+    private static final VectorShuffle<Integer> SWAP1 = swap(1);
+    private static final VectorShuffle<Integer> SWAP2 = swap(2);
+    private static final VectorShuffle<Integer> SWAP4 = swap(4);
+    private static final VectorShuffle<Integer> SWAP8 = swap(8);
+
+    private static VectorShuffle<Integer> swap(int k) {
+        int[] index = new int[Lanes.N];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = (i ^ k) < Lanes.N ? i ^ k : i;
         }
-        return m.reduceLanes(VectorOperators.MAX) >>> 23;
+        return VectorShuffle.fromArray(Lanes.I, index, 0);
+    }
+
+    /**
+     * The largest float32 exponent field (in place, bits 23 to 30) of the 16 values at {@code off},
+     * in every lane. A butterfly of lane swaps keeps the maximum in the vector registers, where the
+     * encoder needs it, instead of a reduction to a scalar and a broadcast back.
+     */
+    static IntVector sharedField(float[] x, int off) {
+        IntVector m = FloatVector.fromArray(Lanes.F, x, off).reinterpretAsInts().and(0x7F800000);
+        for (int j = Lanes.N; j < GROUP; j += Lanes.N) {
+            m = m.max(FloatVector.fromArray(Lanes.F, x, off + j).reinterpretAsInts().and(0x7F800000));
+        }
+        m = m.max(m.rearrange(SWAP1));
+        m = m.max(m.rearrange(SWAP2));
+        if (Lanes.N >= 8) {
+            m = m.max(m.rearrange(SWAP4));
+        }
+        if (Lanes.N >= 16) {
+            m = m.max(m.rearrange(SWAP8));
+        }
+        return m;
     }
 
     /**
@@ -49,11 +74,12 @@ final class VBfp {
      * whichever packer is emulated. Other exponents (tiny groups, Inf or NaN inputs) take the
      * integer path, which mirrors {@link BfpCodec#encodeGroup} step by step.
      */
-    static IntVector encodeLanes(FloatVector x, int shared, int bits, boolean flushSubnormals) {
+    static IntVector encodeLanes(FloatVector x, IntVector sharedField, int shared, int bits,
+                                 boolean flushSubnormals) {
         if (shared < 24 || shared > 254) {
             return encodeLanesExact(x, shared, bits, flushSubnormals);
         }
-        float align = Float.intBitsToFloat((277 - shared) << 23); // 2^(150 - E)
+        FloatVector align = IntVector.broadcast(Lanes.I, 277 << 23).sub(sharedField).reinterpretAsFloats(); // 2^(150-E)
         FloatVector t = x.abs().mul(align); // below 2^24, exact
         FloatVector floor;
         if (VECTOR_F2I) {
@@ -104,26 +130,34 @@ final class VBfp {
         byte[] tmp = new byte[GROUP];
         for (int g = 0; g < groups; g++) {
             int base = off + g * GROUP;
-            int shared = sharedExponent(x, base);
+            IntVector field = sharedField(x, base);
+            int shared = field.lane(0) >>> 23;
             if (exponents != null) {
                 exponents[expOff + g] = (byte) shared;
             }
+            // Codes go to the caller's array, or to tmp when only the scalar decoder of an Inf/NaN group needs them.
+            boolean keepCodes = codes != null || (out != null && shared == 0xFF);
+            byte[] dst = codes != null ? codes : tmp;
+            int dstOff = codes != null ? codesOff + g * GROUP : 0;
             for (int j = 0; j < GROUP; j += Lanes.N) {
-                IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, x, base + j), shared, bits, flushSubnormals);
-                if (codes != null) {
-                    VEncode.storeBytes(code, codes, codesOff + g * GROUP + j);
-                }
-                if (out != null) {
-                    if (shared == 0xFF) {
-                        VEncode.storeBytes(code, tmp, j);
+                IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, x, base + j), field, shared, bits,
+                        flushSubnormals);
+                if (keepCodes) {
+                    // VEncode.storeBytes written out: a helper call could fall past C2's inlining budget.
+                    ByteVector b = (ByteVector) code.convertShape(I2B, Lanes.B_PER_LANE, 0);
+                    if (Lanes.BITS == 128) {
+                        b.intoArray(dst, dstOff + j, Lanes.BYTE_LANES);
                     } else {
-                        decodeLanes(code, shared, bits).intoArray(out, outOff + g * GROUP + j);
+                        b.intoArray(dst, dstOff + j);
                     }
+                }
+                if (out != null && shared != 0xFF) {
+                    decodeLanes(code, shared, bits).intoArray(out, outOff + g * GROUP + j);
                 }
             }
             if (out != null && shared == 0xFF) {
                 for (int i = 0; i < GROUP; i++) {
-                    out[outOff + g * GROUP + i] = BfpCodec.decode(tmp[i] & 0xFF, shared, bits);
+                    out[outOff + g * GROUP + i] = BfpCodec.decode(dst[dstOff + i] & 0xFF, shared, bits);
                 }
             }
         }
@@ -141,14 +175,20 @@ final class VBfp {
         byte[] tmp = bits == 8 ? null : new byte[GROUP];
         for (int r = 0; r < 64; r++) {
             int base = off + rowStart(r);
-            int shared = sharedExponent(tile, base);
+            IntVector field = sharedField(tile, base);
+            int shared = field.lane(0) >>> 23;
             out[outOff + r] = (byte) shared;
             for (int j = 0; j < GROUP; j += Lanes.N) {
-                IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, tile, base + j), shared, bits, flushSubnormals);
-                if (tmp == null) {
-                    VEncode.storeBytes(code, out, dataOff + r * rowBytes + j);
+                IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, tile, base + j), field, shared, bits,
+                        flushSubnormals);
+                byte[] dst = tmp == null ? out : tmp;
+                int at = tmp == null ? dataOff + r * rowBytes + j : j;
+                // VEncode.storeBytes written out: a helper call could fall past C2's inlining budget.
+                ByteVector b = (ByteVector) code.convertShape(I2B, Lanes.B_PER_LANE, 0);
+                if (Lanes.BITS == 128) {
+                    b.intoArray(dst, at, Lanes.BYTE_LANES);
                 } else {
-                    VEncode.storeBytes(code, tmp, j);
+                    b.intoArray(dst, at);
                 }
             }
             if (tmp != null) {
