@@ -321,4 +321,13 @@ final class VectorKernels extends ScalarKernels {
         VBfp.unpackTile(in, inOff, bits, tile, off);
     }
 
+    // ---------------------------------------------------------------------------------------
+    // Linear algebra
+
+    private static final VGemmKernel GEMM = new VGemmKernel();
+
+    @Override
+    public dev.qlens.core.linalg.GemmKernel gemmKernel() {
+        return GEMM;
+    }
 }

@@ -143,4 +143,10 @@ public interface Kernels {
 
     /** Unpacks one tile to 1024 row-major values. */
     void bfpUnpackTile(byte[] in, int inOff, int bits, float[] tile, int off);
+
+    // ---------------------------------------------------------------------------------------
+    // Linear algebra
+
+    /** The float32 matrix-product micro-kernel ({@link dev.qlens.core.linalg.Gemm} drives it). */
+    dev.qlens.core.linalg.GemmKernel gemmKernel();
 }

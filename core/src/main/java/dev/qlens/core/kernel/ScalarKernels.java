@@ -414,4 +414,9 @@ public class ScalarKernels implements Kernels {
         float half = (v >>> 1) | (v & 1);
         return half * 2f;
     }
+
+    @Override
+    public dev.qlens.core.linalg.GemmKernel gemmKernel() {
+        return dev.qlens.core.linalg.ScalarGemmKernel.INSTANCE;
+    }
 }
