@@ -36,6 +36,8 @@ final class Lanes {
     static final VectorSpecies<Byte> B_PER_LANE = byteSpecies(Math.max(64, BITS / 4));
     /** Shorts holding one short per int lane. */
     static final VectorSpecies<Short> S_PER_LANE = shortSpecies(BITS / 2);
+    /** int16 lanes of the full width (twice as many as {@link #I}). */
+    static final VectorSpecies<Short> S = shortSpecies(BITS);
     /** Bytes holding two bytes per int lane (little-endian 16-bit values). */
     static final VectorSpecies<Byte> B_TWO_PER_LANE = byteSpecies(BITS / 2);
     /** Bytes holding four bytes per int lane (float32 bits). */
@@ -136,6 +138,8 @@ final class Lanes {
 
     private static VectorSpecies<Short> shortSpecies(int bits) {
         switch (bits) {
+            case 512:
+                return ShortVector.SPECIES_512;
             case 256:
                 return ShortVector.SPECIES_256;
             case 128:

@@ -330,4 +330,11 @@ final class VectorKernels extends ScalarKernels {
     public dev.qlens.core.linalg.GemmKernel gemmKernel() {
         return GEMM;
     }
+
+    private static final VInt8GemmKernel INT8_GEMM = new VInt8GemmKernel();
+
+    @Override
+    public dev.qlens.core.linalg.Int8GemmKernel int8GemmKernel() {
+        return INT8_GEMM;
+    }
 }

@@ -149,4 +149,7 @@ public interface Kernels {
 
     /** The float32 matrix-product micro-kernel ({@link dev.qlens.core.linalg.Gemm} drives it). */
     dev.qlens.core.linalg.GemmKernel gemmKernel();
+
+    /** The int8 matrix-product micro-kernel ({@link dev.qlens.core.linalg.Int8Gemm} drives it). */
+    dev.qlens.core.linalg.Int8GemmKernel int8GemmKernel();
 }

@@ -419,4 +419,9 @@ public class ScalarKernels implements Kernels {
     public dev.qlens.core.linalg.GemmKernel gemmKernel() {
         return dev.qlens.core.linalg.ScalarGemmKernel.INSTANCE;
     }
+
+    @Override
+    public dev.qlens.core.linalg.Int8GemmKernel int8GemmKernel() {
+        return dev.qlens.core.linalg.ScalarInt8GemmKernel.INSTANCE;
+    }
 }
