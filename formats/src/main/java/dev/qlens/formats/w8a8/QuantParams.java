@@ -1,0 +1,44 @@
+package dev.qlens.formats.w8a8;
+
+/**
+ * Scale and zero point of an int8 quantizer, q = clamp(rint(x / scale) + zeroPoint, qmin, qmax), real
+ * value (q - zeroPoint) * scale. The constructors follow seed 004's helpers
+ * ({@code calc_qparams_symmetric}, {@code activation_qparams_from_range}), scale floored at 1e-8.
+ *
+ * @param scale the step (positive)
+ * @param zeroPoint the code of real zero
+ * @param qmin smallest code
+ * @param qmax largest code
+ */
+public record QuantParams(float scale, int zeroPoint, int qmin, int qmax) {
+    /** Smallest scale, as in the seed ({@code eps = 1e-8}). */
+    public static final float EPS = 1e-8f;
+
+    /** Symmetric int8 over [-127, 127]: scale = max(amax / 127, eps), zero point 0. */
+    public static QuantParams symmetric(float amax) {
+        return new QuantParams(Math.max(Math.abs(amax) / 127f, EPS), 0, -127, 127);
+    }
+
+    /**
+     * Affine int8 over [-128, 127] for the range [xmin, xmax] (not forced to include 0): scale =
+     * max((xmax - xmin) / 255, eps), zero point = clamp(rint(-128 - xmin / scale), -128, 127).
+     */
+    public static QuantParams affine(float xmin, float xmax) {
+        float lo = Math.min(xmin, xmax);
+        float hi = Math.max(xmin, xmax);
+        float scale = Math.max((hi - lo) / 255f, EPS);
+        int zp = (int) Math.max(-128, Math.min(127, Math.rint(-128f - lo / scale)));
+        return new QuantParams(scale, zp, -128, 127);
+    }
+
+    /** The code of {@code x}, before clamping (as a float, so that overflow is visible). */
+    public float unclampedCode(float x) {
+        return (float) Math.rint(x / scale) + zeroPoint;
+    }
+
+    /** The clamped code of {@code x}. */
+    public byte code(float x) {
+        float q = unclampedCode(x);
+        return (byte) Math.max(qmin, Math.min(qmax, q));
+    }
+}

@@ -1,0 +1,158 @@
+package dev.qlens.formats.w8a8;
+
+import dev.qlens.core.kernel.KernelProvider;
+import dev.qlens.core.linalg.FloatMatrix;
+import dev.qlens.core.linalg.Gemm;
+import dev.qlens.core.linalg.Int8Gemm;
+import dev.qlens.core.linalg.Int8Matrix;
+import dev.qlens.core.linalg.Workers;
+import dev.qlens.core.metrics.ArrayComparison;
+import dev.qlens.core.metrics.ErrorMetrics;
+
+/**
+ * Emulation of a quantized linear layer y = x W<sup>T</sup> + b, after seed 004 (seed-semantics
+ * §5.3): the weight (out x in) is quantized per output channel, symmetric int8 over [-127, 127]
+ * (scale = max(amax / 127, 1e-8), codes rint(w / scale)). Three forward passes:
+ * <ul>
+ *   <li>{@link #forwardFp32}: the float32 GEMM, the baseline;</li>
+ *   <li>{@link #forwardW8}: weight-only, (x * q<sup>T</sup>) scaled per output channel;</li>
+ *   <li>{@link #forwardW8A8}: activations quantized too and the product taken in exact integers
+ *       ({@link Int8Gemm}; the seed emulated it in float32, which is inexact past K of about 1040).</li>
+ * </ul>
+ * Activations are rows of x (tokens x in), row-major.
+ */
+public final class W8A8Linear {
+    private final int out;
+    private final int in;
+    private final float[] weight;
+    private final float[] bias;
+    private final byte[] codes;
+    private final float[] scales;
+    private final Workers workers;
+
+    /**
+     * Quantizes the weight.
+     *
+     * @param weight out x in, row-major (kept for the float32 baseline)
+     * @param bias out values, or null
+     */
+    public W8A8Linear(float[] weight, int out, int in, float[] bias, Workers workers) {
+        if ((long) out * in != weight.length) {
+            throw new IllegalArgumentException("weight has " + weight.length + " values, not " + out + " x " + in);
+        }
+        if (bias != null && bias.length != out) {
+            throw new IllegalArgumentException("bias has " + bias.length + " values for " + out + " outputs");
+        }
+        this.out = out;
+        this.in = in;
+        this.weight = weight;
+        this.bias = bias;
+        this.workers = workers;
+        this.codes = new byte[weight.length];
+        this.scales = new float[out];
+        for (int j = 0; j < out; j++) {
+            float amax = 0;
+            for (int k = 0; k < in; k++) {
+                amax = Math.max(amax, Math.abs(weight[j * in + k]));
+            }
+            QuantParams p = QuantParams.symmetric(amax);
+            scales[j] = p.scale();
+            for (int k = 0; k < in; k++) {
+                codes[j * in + k] = p.code(weight[j * in + k]);
+            }
+        }
+    }
+
+    /** The weight's int8 codes (out x in) with its per-channel scales. */
+    public Int8Matrix quantizedWeight() {
+        return Int8Matrix.of(codes, out, in).withScales(scales);
+    }
+
+    /** x W<sup>T</sup> + b in float32 (fma chains in increasing k, then + b). */
+    public float[] forwardFp32(float[] x, int tokens) {
+        checkInput(x, tokens);
+        FloatMatrix y = Gemm.using(workers).multiply(FloatMatrix.of(x, tokens, in),
+                FloatMatrix.of(weight, out, in).transpose());
+        return addBias(y.data(), tokens, null);
+    }
+
+    /** Weight-only: (x q<sup>T</sup>) * s_w + b, the product in float32 on the integer-valued codes. */
+    public float[] forwardW8(float[] x, int tokens) {
+        checkInput(x, tokens);
+        float[] q = new float[codes.length];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = codes[i];
+        }
+        FloatMatrix y = Gemm.using(workers).multiply(FloatMatrix.of(x, tokens, in),
+                FloatMatrix.of(q, out, in).transpose());
+        return addBias(y.data(), tokens, scales);
+    }
+
+    /** W8A8: activations quantized as asked, exact integer product, scales and bias after accumulation. */
+    public Result forwardW8A8(float[] x, int tokens, ActivationQuantization aq) {
+        checkInput(x, tokens);
+        byte[] q = new byte[x.length];
+        int groups = aq.perToken() ? tokens : 1;
+        int groupLen = aq.perToken() ? in : x.length;
+        float[] s = new float[groups];
+        int[] z = new int[groups];
+        long clipped = 0;
+        for (int g = 0; g < groups; g++) {
+            QuantParams p = aq.paramsFor(x, g * groupLen, groupLen);
+            s[g] = p.scale();
+            z[g] = p.zeroPoint();
+            for (int i = g * groupLen; i < (g + 1) * groupLen; i++) {
+                float u = p.unclampedCode(x[i]);
+                if (u < p.qmin() || u > p.qmax()) {
+                    clipped++;
+                }
+                q[i] = p.code(x[i]);
+            }
+        }
+        Int8Matrix a = Int8Matrix.of(q, tokens, in).withScales(s).withZeroPoints(z);
+        float[] y = Int8Gemm.using(workers).multiply(a, quantizedWeight(), bias);
+        return new Result(y, x.length == 0 ? 0 : (double) clipped / x.length, s, z);
+    }
+
+    /** The W8A8 output's error against the float32 baseline, with the metrics of {@code compare}. */
+    public ErrorMetrics w8a8Error(float[] x, int tokens, ActivationQuantization aq) {
+        return ArrayComparison.measure(KernelProvider.get(), forwardFp32(x, tokens), forwardW8A8(x, tokens, aq).output());
+    }
+
+    /** The weight-only output's error against the float32 baseline. */
+    public ErrorMetrics w8Error(float[] x, int tokens) {
+        return ArrayComparison.measure(KernelProvider.get(), forwardFp32(x, tokens), forwardW8(x, tokens));
+    }
+
+    /**
+     * A W8A8 output.
+     *
+     * @param output tokens x out, row-major
+     * @param clippedFraction fraction of activations whose code fell outside the range before clamping
+     * @param activationScales one per tensor or per token
+     * @param activationZeroPoints one per tensor or per token
+     */
+    public record Result(float[] output, double clippedFraction, float[] activationScales,
+                         int[] activationZeroPoints) {
+    }
+
+    private void checkInput(float[] x, int tokens) {
+        if ((long) tokens * in != x.length) {
+            throw new IllegalArgumentException("input has " + x.length + " values, not " + tokens + " x " + in);
+        }
+    }
+
+    /** y * scale[j] (when given), then + bias[j], in float32. */
+    private float[] addBias(float[] y, int tokens, float[] columnScales) {
+        for (int i = 0; i < tokens; i++) {
+            for (int j = 0; j < out; j++) {
+                float v = y[i * out + j];
+                if (columnScales != null) {
+                    v *= columnScales[j];
+                }
+                y[i * out + j] = bias == null ? v : v + bias[j];
+            }
+        }
+        return y;
+    }
+}
