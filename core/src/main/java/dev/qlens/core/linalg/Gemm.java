@@ -65,12 +65,92 @@ public final class Gemm {
      * @throws IllegalArgumentException when the shapes do not match
      */
     public void multiply(FloatMatrix a, FloatMatrix b, FloatMatrix c, boolean accumulate) {
+        run(a, b, null, c, accumulate);
+    }
+
+    /**
+     * B packed once for many products with the same right operand (the SVD multiplies by A and
+     * A<sup>T</sup> dozens of times): the packing pass, as costly as reading B, is then paid once.
+     */
+    public static final class PackedB {
+        private final float[] data;
+        private final int[] blockOffsets;
+        private final int rows;
+        private final int cols;
+        private final int nr;
+        private final int nc;
+
+        private PackedB(float[] data, int[] blockOffsets, int rows, int cols, int nr, int nc) {
+            this.nc = nc;
+            this.data = data;
+            this.blockOffsets = blockOffsets;
+            this.rows = rows;
+            this.cols = cols;
+            this.nr = nr;
+        }
+
+        /** Rows of the packed matrix (K). */
+        public int rows() {
+            return rows;
+        }
+
+        /** Columns of the packed matrix (N). */
+        public int cols() {
+            return cols;
+        }
+
+        int offset(int jc, int pc) {
+            return blockOffsets[(jc / nc) * Gemm.ceilDiv(rows, KC) + pc / KC];
+        }
+    }
+
+    /** Packs B (K x N) for this product's kernel. */
+    public PackedB pack(FloatMatrix b) {
+        int k = b.rows();
+        int n = b.cols();
+        int nr = kernel.cols();
+        int nc = roundUp(NC, nr);
+        int kBlocks = ceilDiv(k, KC);
+        int[] offsets = new int[ceilDiv(n, nc) * kBlocks];
+        long total = 0;
+        for (int jc = 0, t = 0; jc < n; jc += nc) {
+            int ncb = Math.min(nc, n - jc);
+            for (int pc = 0; pc < k; pc += KC, t++) {
+                offsets[t] = Math.toIntExact(total);
+                total += (long) Math.min(KC, k - pc) * roundUp(ncb, nr);
+            }
+        }
+        float[] data = new float[Math.toIntExact(total)];
+        for (int jc = 0; jc < n; jc += nc) {
+            int ncb = Math.min(nc, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kcb = Math.min(KC, k - pc);
+                int off = offsets[(jc / nc) * kBlocks + pc / KC];
+                int j0 = jc;
+                int p0 = pc;
+                workers.forEach(ceilDiv(ncb, nr), q -> packB(b, p0, kcb, j0 + q * nr, Math.min(nr, ncb - q * nr), nr,
+                        data, off + q * nr * kcb));
+            }
+        }
+        return new PackedB(data, offsets, k, n, nr, nc);
+    }
+
+    /** C = A * B (or C += A * B) with B packed by {@link #pack}; the same results as unpacked. */
+    public void multiply(FloatMatrix a, PackedB b, FloatMatrix c, boolean accumulate) {
+        if (b.nr != kernel.cols()) {
+            throw new IllegalArgumentException("B was packed for another kernel (" + b.nr + " columns per panel)");
+        }
+        run(a, null, b, c, accumulate);
+    }
+
+    private void run(FloatMatrix a, FloatMatrix b, PackedB packed, FloatMatrix c, boolean accumulate) {
         int m = a.rows();
         int k = a.cols();
-        int n = b.cols();
-        if (b.rows() != k || c.rows() != m || c.cols() != n) {
-            throw new IllegalArgumentException("cannot multiply " + a.rows() + " x " + a.cols() + " by " + b.rows()
-                    + " x " + b.cols() + " into " + c.rows() + " x " + c.cols());
+        int n = packed != null ? packed.cols() : b.cols();
+        int bRows = packed != null ? packed.rows() : b.rows();
+        if (bRows != k || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("cannot multiply " + a.rows() + " x " + a.cols() + " by " + bRows
+                    + " x " + n + " into " + c.rows() + " x " + c.cols());
         }
         if (m == 0 || n == 0) {
             return;
@@ -90,7 +170,7 @@ public final class Gemm {
         // Enough row blocks for every thread when C is short.
         int mc = Math.min(roundUp(MC, mr), roundUp(ceilDiv(m, workers.threads()), mr));
         int nc = roundUp(NC, nr);
-        float[] bPacked = new float[KC * Math.min(nc, roundUp(n, nr))];
+        float[] bBuffer = packed != null ? null : new float[KC * Math.min(nc, roundUp(n, nr))];
         for (int jc = 0; jc < n; jc += nc) {
             int ncb = Math.min(nc, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -99,8 +179,17 @@ public final class Gemm {
                 int panels = ceilDiv(ncb, nr);
                 int j0 = jc;
                 int p0 = pc;
-                workers.forEach(panels, q -> packB(b, p0, kcb, j0 + q * nr, Math.min(nr, ncb - q * nr), nr,
-                        bPacked, q * nr * kcb));
+                float[] bPacked;
+                int bBase;
+                if (packed != null) {
+                    bPacked = packed.data;
+                    bBase = packed.offset(jc, pc);
+                } else {
+                    bPacked = bBuffer;
+                    bBase = 0;
+                    workers.forEach(panels, q -> packB(b, p0, kcb, j0 + q * nr, Math.min(nr, ncb - q * nr), nr,
+                            bBuffer, q * nr * kcb));
+                }
                 int rowBlocks = ceilDiv(m, mc);
                 workers.forEach(rowBlocks, t -> {
                     int ic = t * mc;
@@ -114,8 +203,8 @@ public final class Gemm {
                         int cols = Math.min(nr, ncb - q * nr);
                         for (int ir = 0; ir < mcb; ir += mr) {
                             int rows = Math.min(mr, mcb - ir);
-                            tile(kcb, aPacked, ir * kcb, bPacked, q * nr * kcb, c, ic + ir, j0 + q * nr, rows, cols,
-                                    acc, scratch);
+                            tile(kcb, aPacked, ir * kcb, bPacked, bBase + q * nr * kcb, c, ic + ir, j0 + q * nr, rows,
+                                    cols, acc, scratch);
                         }
                     }
                 });
@@ -151,11 +240,22 @@ public final class Gemm {
         float[] d = a.data();
         int rs = a.rowStride();
         int cs = a.colStride();
-        for (int ii = 0; ii < rows; ii++) {
-            int src = a.offset() + (i0 + ii) * rs + k0 * cs;
-            int dst = outOff + ii;
+        if (rs == 1 && cs != 1) {
+            // A is a transposed view: its columns are contiguous, so walk k outside.
             for (int kk = 0; kk < kc; kk++) {
-                out[dst + kk * mr] = d[src + kk * cs];
+                int src = a.offset() + i0 + (k0 + kk) * cs;
+                int dst = outOff + kk * mr;
+                for (int ii = 0; ii < rows; ii++) {
+                    out[dst + ii] = d[src + ii];
+                }
+            }
+        } else {
+            for (int ii = 0; ii < rows; ii++) {
+                int src = a.offset() + (i0 + ii) * rs + k0 * cs;
+                int dst = outOff + ii;
+                for (int kk = 0; kk < kc; kk++) {
+                    out[dst + kk * mr] = d[src + kk * cs];
+                }
             }
         }
         for (int ii = rows; ii < mr; ii++) {
@@ -170,6 +270,21 @@ public final class Gemm {
         float[] d = b.data();
         int rs = b.rowStride();
         int cs = b.colStride();
+        if (rs == 1 && cs != 1) {
+            // B is a transposed view: each column is contiguous in k.
+            for (int jj = 0; jj < cols; jj++) {
+                int src = b.offset() + k0 + (j0 + jj) * cs;
+                for (int kk = 0; kk < kc; kk++) {
+                    out[outOff + kk * nr + jj] = d[src + kk];
+                }
+            }
+            for (int kk = 0; kk < kc; kk++) {
+                for (int jj = cols; jj < nr; jj++) {
+                    out[outOff + kk * nr + jj] = 0f;
+                }
+            }
+            return;
+        }
         for (int kk = 0; kk < kc; kk++) {
             int src = b.offset() + (k0 + kk) * rs + j0 * cs;
             int dst = outOff + kk * nr;
