@@ -54,7 +54,7 @@ public final class Int8Matrix {
         if (block < 1) {
             throw new IllegalArgumentException("scale block must be positive, not " + block);
         }
-        long expected = (long) rows * ceilDiv(cols, block);
+        long expected = (long) rows * Gemm.ceilDiv(cols, block);
         if (scales.length != expected) {
             throw new IllegalArgumentException("need " + expected + " scales for " + rows + " rows in blocks of "
                     + block + " of " + cols + " columns, not " + scales.length);
@@ -103,7 +103,7 @@ public final class Int8Matrix {
     /** Scale of row {@code i} in column block {@code block} (0 when not blocked). */
     public float scale(int i, int block) {
         if (scaleBlock > 0) {
-            return scales[i * ceilDiv(cols, scaleBlock) + block];
+            return scales[i * Gemm.ceilDiv(cols, scaleBlock) + block];
         }
         return scales.length == 1 ? scales[0] : scales[i];
     }
@@ -130,9 +130,5 @@ public final class Int8Matrix {
             }
         }
         return false;
-    }
-
-    static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 }

@@ -52,7 +52,7 @@ final class RowBasis {
     double[] orthonormalize(float[] x, int r, int n, float[] basis, int basisRows) {
         double[] total = identity(r);
         for (int pass = 0; pass < 2; pass++) {
-            double[] l = cholesky(gram(x, r, n), r);
+            double[] l = cholesky(gram(gemm, x, r, n), r);
             if (l == null) {
                 gramSchmidt(x, r, n, basis, basisRows);
                 return null;
@@ -65,7 +65,11 @@ final class RowBasis {
         return total;
     }
 
-    private double[] gram(float[] x, int r, int n) {
+    /**
+     * X X^T in float64 for the r rows of x, by the GEMM. Exactly symmetric: element (i, j) and (j, i)
+     * are the same fma chain, since a * b = b * a.
+     */
+    static double[] gram(Gemm gemm, float[] x, int r, int n) {
         FloatMatrix xm = FloatMatrix.of(x, r, n);
         float[] g = gemm.multiply(xm, xm.transpose()).data();
         double[] out = new double[r * r];

@@ -129,7 +129,7 @@ public final class TruncatedSvd {
             if (!basisFull) {
                 continue;
             }
-            SymmetricEigen eig = SymmetricEigen.of(gram(avt, d, m), d);
+            SymmetricEigen eig = SymmetricEigen.of(RowBasis.gram(gemm, avt, d, m), d);
             double[] residuals = new double[k];
             boolean converged = true;
             for (int i = 0; i < k; i++) {
@@ -139,7 +139,7 @@ public final class TruncatedSvd {
                 converged &= residuals[i] <= tol;
             }
             if (converged || full || restarts >= options.maxRestarts()) {
-                return finish(a, eig, k, vt, avt, d, n, m, residuals, converged, products, restarts, basis);
+                return finish(eig, k, vt, avt, d, n, m, residuals, converged, products, restarts, basis);
             }
             // Thick restart: the best Ritz vectors, then continue from x (orthogonal to all of V).
             float[] y = ritzCoefficients(eig, keep, d);
@@ -167,18 +167,6 @@ public final class TruncatedSvd {
         return Math.sqrt(sum);
     }
 
-    private double[] gram(float[] rows, int d, int len) {
-        FloatMatrix x = FloatMatrix.of(rows, d, len);
-        float[] g = gemm.multiply(x, x.transpose()).data();
-        double[] out = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) {
-                out[i * d + j] = 0.5 * ((double) g[i * d + j] + g[j * d + i]);
-            }
-        }
-        return out;
-    }
-
     /** The first {@code count} eigenvectors as rows (count x d), float32. */
     private static float[] ritzCoefficients(SymmetricEigen eig, int count, int d) {
         float[] y = new float[count * d];
@@ -190,33 +178,34 @@ public final class TruncatedSvd {
         return y;
     }
 
-    private Result finish(FloatMatrix a, SymmetricEigen eig, int k, float[] vt, float[] avt, int d, int n, int m,
+    /** Ritz triplets: values as ||A v_i|| (float64), left vectors A v_i / s_i made exactly orthonormal. */
+    private Result finish(SymmetricEigen eig, int k, float[] vt, float[] avt, int d, int n, int m,
                           double[] residuals, boolean converged, int products, int restarts, RowBasis basis) {
         float[] y = ritzCoefficients(eig, k, d);
         float[] right = gemm.multiply(FloatMatrix.of(y, k, d), FloatMatrix.of(vt, vt.length / n, n).block(0, 0, d, n))
                 .data();
         float[] av = gemm.multiply(FloatMatrix.of(y, k, d), FloatMatrix.of(avt, avt.length / m, m).block(0, 0, d, m))
                 .data();
-        return fromProducts(right, av, k, n, m, residuals, converged, products, restarts, basis);
-    }
-
-    /** Values as ||A v_i|| (float64), left vectors A v_i / s_i made exactly orthonormal. */
-    private static Result fromProducts(float[] right, float[] av, int k, int n, int m, double[] residuals,
-                                       boolean converged, int products, int restarts, RowBasis basis) {
-        double[] values = new double[k];
-        for (int i = 0; i < k; i++) {
-            double s = 0;
-            for (int c = 0; c < m; c++) {
-                s += (double) av[i * m + c] * av[i * m + c];
-            }
-            values[i] = Math.sqrt(s);
-            double inv = values[i] > 0 ? 1 / values[i] : 0;
-            for (int c = 0; c < m; c++) {
-                av[i * m + c] = (float) (av[i * m + c] * inv);
-            }
-        }
+        double[] values = normalizeRows(av, k, m);
         basis.orthonormalize(av, k, m, null, 0);
         return new Result(values, av, right, residuals, converged, products, restarts);
+    }
+
+    /** Scales each of the k rows to unit length (zero rows stay zero) and returns their norms (float64). */
+    private static double[] normalizeRows(float[] rows, int k, int len) {
+        double[] norms = new double[k];
+        for (int i = 0; i < k; i++) {
+            double s = 0;
+            for (int c = 0; c < len; c++) {
+                s += (double) rows[i * len + c] * rows[i * len + c];
+            }
+            norms[i] = Math.sqrt(s);
+            double inv = norms[i] > 0 ? 1 / norms[i] : 0;
+            for (int c = 0; c < len; c++) {
+                rows[i * len + c] = (float) (rows[i * len + c] * inv);
+            }
+        }
+        return norms;
     }
 
     /** Default oversampling of {@link #randomized(FloatMatrix, int, long)}: a subspace of 4k. */
@@ -258,7 +247,7 @@ public final class TruncatedSvd {
             throw new IllegalArgumentException("oversampling and power iterations must not be negative");
         }
         int total = Math.min(Math.min(m, n), k + oversampling);
-        int l = keepIterates ? ceilDiv(total, powerIterations + 1) : total;
+        int l = keepIterates ? Gemm.ceilDiv(total, powerIterations + 1) : total;
         int blocks = keepIterates ? Math.max(1, Math.min(powerIterations + 1, Math.min(m, n) / l)) : 1;
         if (blocks * l < k) {
             throw new IllegalArgumentException("the subspace (" + blocks * l + ") is smaller than k = " + k);
@@ -297,32 +286,17 @@ public final class TruncatedSvd {
         gemm.multiply(FloatMatrix.of(qt, blocks * l, m).block(0, 0, rows, m), pa, FloatMatrix.of(bt, rows, n), false);
         products += Gemm.ceilDiv(rows, l);
         progress.accept(products);
-        SymmetricEigen eig = SymmetricEigen.of(gram(bt, rows, n), rows);
+        SymmetricEigen eig = SymmetricEigen.of(RowBasis.gram(gemm, bt, rows, n), rows);
         float[] x = ritzCoefficients(eig, k, rows);
         float[] vb = gemm.multiply(FloatMatrix.of(x, k, rows), FloatMatrix.of(bt, rows, n)).data();
         float[] left = gemm.multiply(FloatMatrix.of(x, k, rows), FloatMatrix.of(qt, blocks * l, m).block(0, 0, rows, m))
                 .data();
-        double[] values = new double[k];
-        for (int i = 0; i < k; i++) {
-            double s = 0;
-            for (int c = 0; c < n; c++) {
-                s += (double) vb[i * n + c] * vb[i * n + c];
-            }
-            values[i] = Math.sqrt(s);
-            double inv = values[i] > 0 ? 1 / values[i] : 0;
-            for (int c = 0; c < n; c++) {
-                vb[i * n + c] = (float) (vb[i * n + c] * inv);
-            }
-        }
+        double[] values = normalizeRows(vb, k, n);
         basis.orthonormalize(vb, k, n, null, 0);
         basis.orthonormalize(left, k, m, null, 0);
         double[] residuals = new double[k];
         java.util.Arrays.fill(residuals, Double.NaN);
         return new Result(values, left, vb, residuals, true, products, 0);
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 
     private static void checkRank(int k, int m, int n) {
