@@ -41,7 +41,6 @@ final class VEncode {
         final int sh;
         final int halfMinusOne;
         final boolean lsbIsImplicit;
-        final int rebias;
         /** float32 bits of the target's smallest normal value (results below it are subnormal). */
         final int normalMinBits;
         final float magic;
@@ -62,6 +61,16 @@ final class VEncode {
         final int nanPos;
         final int nanNeg;
         final boolean halfPayloadNaN;
+        /**
+         * Whether {@link #normalCodes} applies: nearest-even rounding of a format with mantissa
+         * bits, the IEEE-like sign rule (not FNUZ, not E8M0).
+         */
+        final boolean normalFast;
+        /** {@link #halfMinusOne} minus the exponent rebias in float32 bit position (see normalCodes). */
+        final int normalBias;
+        /** Added to |x| bits so one signed comparison with {@link #rangeLimit} finds lanes outside [normal min, Inf). */
+        final int rangeShift;
+        final int rangeLimit;
 
         Consts(FloatFormat f, Rounding rounding, boolean saturate, Compat compat) {
             if (rounding == Rounding.STOCHASTIC) {
@@ -74,7 +83,6 @@ final class VEncode {
             // With no mantissa bits the kept quotient of the significand is its leading 1, which is odd,
             // so ties round up (the reference rounds the significand 1.f the same way).
             this.lsbIsImplicit = m == 0;
-            this.rebias = (127 - f.bias()) << m;
             this.normalMinBits = (128 - f.bias()) << 23;
             this.magic = Math.scalb(1f, 24 - f.bias() - m);
             this.magicBits = Float.floatToRawIntBits(magic);
@@ -108,12 +116,39 @@ final class VEncode {
             this.nanPos = f.encode(Float.intBitsToFloat(0x7FC00000), Rounding.NEAREST_EVEN, saturate, compat, 0L);
             this.nanNeg = f.encode(Float.intBitsToFloat(0xFFC00000), Rounding.NEAREST_EVEN, saturate, compat, 0L);
             this.halfPayloadNaN = f == FloatFormat.FP16 && compat == Compat.ML_DTYPES;
+            this.normalFast = rounding == Rounding.NEAREST_EVEN && !lsbIsImplicit && !fnuz && !e8m0;
+            this.normalBias = halfMinusOne - ((127 - f.bias()) << 23);
+            this.rangeShift = Integer.MIN_VALUE - normalMinBits;
+            this.rangeLimit = (0x7F800000 - normalMinBits) + Integer.MIN_VALUE;
         }
     }
 
     /** The codes of one vector of float32 lanes. */
     static IntVector encodeLanes(FloatVector x, Consts k) {
         return finish(x, magnitude(x, k), k);
+    }
+
+    /**
+     * Whether every lane is finite and at least the target's smallest normal (the usual case for
+     * scaled weights), so that {@link #normalCodes} applies.
+     */
+    static boolean allNormal(FloatVector x, Consts k) {
+        // Unsigned (|x| - normalMin) < (Inf - normalMin), written as a signed comparison (Java 17 has no unsigned one).
+        IntVector abs = x.reinterpretAsInts().and(0x7FFFFFFF);
+        return !abs.add(k.rangeShift).compare(VectorOperators.GE, k.rangeLimit).anyTrue();
+    }
+
+    /**
+     * The codes of a vector that passed {@link #allNormal}, when {@link Consts#normalFast} holds:
+     * identical to {@link #encodeLanes} for such lanes, in fewer steps. The rebias is folded into the
+     * rounding constant, exact because |x| is at least the smallest normal, so the subtraction cannot
+     * go below zero.
+     */
+    static IntVector normalCodes(FloatVector x, Consts k) {
+        IntVector u = x.reinterpretAsInts();
+        IntVector abs = u.and(0x7FFFFFFF);
+        IntVector rounded = abs.add(abs.lanewise(LSHR, k.sh).and(1)).add(k.normalBias).lanewise(LSHR, k.sh);
+        return rounded.min(k.overflowCode).or(u.lanewise(LSHR, k.signShift).and(k.signMask));
     }
 
     /** The codes given the rounded magnitudes of {@link #magnitude}. */
@@ -135,7 +170,9 @@ final class VEncode {
             return roundGeneric(abs, abs.lanewise(LSHR, 23), k);
         }
         IntVector lsb = k.lsbIsImplicit ? IntVector.broadcast(Lanes.I, 1) : abs.lanewise(LSHR, k.sh).and(1);
-        IntVector normal = abs.add(lsb).add(k.halfMinusOne).lanewise(LSHR, k.sh).sub(k.rebias);
+        // The rebias folded into the rounding constant (see normalCodes); lanes below the smallest
+        // normal may go negative here, but they take the subnormal result.
+        IntVector normal = abs.add(lsb).add(k.normalBias).lanewise(LSHR, k.sh);
         IntVector sub = abs.reinterpretAsFloats().add(k.magic).reinterpretAsInts().sub(k.magicBits);
         return sub.blend(normal, abs.compare(VectorOperators.GE, k.normalMinBits));
     }
@@ -224,17 +261,48 @@ final class VEncode {
         return k.e8m0 ? mag.blend(q.sub(1).max(0), tiny) : mag;
     }
 
+    /**
+     * Vectors handed to the general encoder when the short path meets one that is not all normal:
+     * enough to amortize the call, few enough to return to the short path soon.
+     */
+    static final int GENERAL_RUN = 16 * Lanes.N;
+
     /** Encodes to one code per byte. */
     static void encodeCodes(FloatFormat f, float[] src, int off, byte[] dst, int dOff, int n, Rounding r, boolean sat,
                             Compat compat) {
         Consts k = new Consts(f, r, sat, compat);
-        int i = 0;
-        for (; i + Lanes.N <= n; i += Lanes.N) {
-            storeBytes(encodeLanes(FloatVector.fromArray(Lanes.F, src, off + i), k), dst, dOff + i);
+        int whole = n - n % Lanes.N;
+        if (k.normalFast) {
+            int i = 0;
+            while (i < whole) {
+                i = normalRun8(src, off, dst, dOff, i, whole, k);
+                int end = Math.min(whole, i + GENERAL_RUN);
+                VPasses.encodeGeneral8(src, off + i, dst, dOff + i, end - i, k);
+                i = end;
+            }
+        } else {
+            VPasses.encodeGeneral8(src, off, dst, dOff, whole, k);
         }
-        for (; i < n; i++) {
+        for (int i = whole; i < n; i++) {
             dst[dOff + i] = (byte) f.encode(src[off + i], r, sat, compat, 0L);
         }
+    }
+
+    /**
+     * Encodes whole vectors from element {@code i} on by the short path, one code per byte, and returns
+     * the index of the first vector it could not take (or {@code whole}). The general encoder is kept
+     * in a separate method ({@link VPasses}): inlined here it would exceed C2's node budget and the
+     * vectors would be boxed.
+     */
+    private static int normalRun8(float[] src, int off, byte[] dst, int dOff, int i, int whole, Consts k) {
+        for (; i < whole; i += Lanes.N) {
+            FloatVector x = FloatVector.fromArray(Lanes.F, src, off + i);
+            if (!allNormal(x, k)) {
+                break;
+            }
+            storeBytes(normalCodes(x, k), dst, dOff + i);
+        }
+        return i;
     }
 
     /** Stores the low byte of each int lane (exactly N bytes). */
@@ -247,20 +315,44 @@ final class VEncode {
         }
     }
 
+    /** Stores the low 16 bits of each int lane, little-endian (exactly 2N bytes). */
+    static void storeShorts(IntVector c, byte[] dst, int off) {
+        ((ShortVector) c.convertShape(I2S, Lanes.S_PER_LANE, 0)).reinterpretAsBytes().intoArray(dst, off);
+    }
+
     /** Encodes to little-endian 16-bit codes (BF16, FP16). */
     static void encode16(FloatFormat f, float[] src, int off, byte[] dst, int dOff, int n, Rounding r, boolean sat,
                          Compat compat) {
         Consts k = new Consts(f, r, sat, compat);
-        int i = 0;
-        for (; i + Lanes.N <= n; i += Lanes.N) {
-            IntVector c = encodeLanes(FloatVector.fromArray(Lanes.F, src, off + i), k);
-            ((ShortVector) c.convertShape(I2S, Lanes.S_PER_LANE, 0)).reinterpretAsBytes().intoArray(dst, dOff + 2 * i);
+        int whole = n - n % Lanes.N;
+        if (k.normalFast) {
+            int i = 0;
+            while (i < whole) {
+                i = normalRun16(src, off, dst, dOff, i, whole, k);
+                int end = Math.min(whole, i + GENERAL_RUN);
+                VPasses.encodeGeneral16(src, off + i, dst, dOff + 2 * i, end - i, k);
+                i = end;
+            }
+        } else {
+            VPasses.encodeGeneral16(src, off, dst, dOff, whole, k);
         }
-        for (; i < n; i++) {
+        for (int i = whole; i < n; i++) {
             int c = f.encode(src[off + i], r, sat, compat, 0L);
             dst[dOff + 2 * i] = (byte) c;
             dst[dOff + 2 * i + 1] = (byte) (c >>> 8);
         }
+    }
+
+    /** {@link #normalRun8} for 16-bit codes. */
+    private static int normalRun16(float[] src, int off, byte[] dst, int dOff, int i, int whole, Consts k) {
+        for (; i < whole; i += Lanes.N) {
+            FloatVector x = FloatVector.fromArray(Lanes.F, src, off + i);
+            if (!allNormal(x, k)) {
+                break;
+            }
+            storeShorts(normalCodes(x, k), dst, dOff + 2 * i);
+        }
+        return i;
     }
 
     /** Float32 to little-endian bytes (a plain copy of the bits). */

@@ -2,6 +2,7 @@ package dev.qlens.simd;
 
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.I2B;
+import static jdk.incubator.vector.VectorOperators.I2S;
 
 import dev.qlens.core.block.MxCodec;
 import dev.qlens.core.block.MxElement;
@@ -13,6 +14,7 @@ import dev.qlens.core.numeric.Rounding;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 
 /**
  * The loops of the scaled and block formats, one pass each: encoding (codes and scales) and
@@ -32,6 +34,28 @@ import jdk.incubator.vector.IntVector;
  */
 final class VPasses {
     private VPasses() {
+    }
+
+    /** The general element encoder over n elements (a multiple of N), one code per byte. */
+    static void encodeGeneral8(float[] src, int off, byte[] dst, int dOff, int n, VEncode.Consts k) {
+        for (int i = 0; i < n; i += Lanes.N) {
+            // VEncode.storeBytes written out: see the class comment.
+            ByteVector bytes = (ByteVector) VEncode.encodeLanes(FloatVector.fromArray(Lanes.F, src, off + i), k)
+                    .convertShape(I2B, Lanes.B_PER_LANE, 0);
+            if (Lanes.BITS == 128) {
+                bytes.intoArray(dst, dOff + i, Lanes.BYTE_LANES);
+            } else {
+                bytes.intoArray(dst, dOff + i);
+            }
+        }
+    }
+
+    /** The general element encoder over n elements (a multiple of N), little-endian 16-bit codes. */
+    static void encodeGeneral16(float[] src, int off, byte[] dst, int dOff, int n, VEncode.Consts k) {
+        for (int i = 0; i < n; i += Lanes.N) {
+            ((ShortVector) VEncode.encodeLanes(FloatVector.fromArray(Lanes.F, src, off + i), k)
+                    .convertShape(I2S, Lanes.S_PER_LANE, 0)).reinterpretAsBytes().intoArray(dst, dOff + 2 * i);
+        }
     }
 
     /**

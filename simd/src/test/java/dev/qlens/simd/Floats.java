@@ -111,6 +111,34 @@ final class Floats {
                 });
     }
 
+    /**
+     * Arrays of one format's normal values (grid points, ties and a float32 ulp either side of ties,
+     * up to twice the largest finite value) with a rare special, zero or subnormal: long runs of
+     * vectors take the encoders' short path, and the odd lane sends a stretch to the general one.
+     */
+    static Arbitrary<float[]> normalRuns(FloatFormat f) {
+        return Combinators.combine(Arbitraries.integers().between(0, 900), Arbitraries.longs())
+                .as((n, seed) -> {
+                    java.util.Random rnd = new java.util.Random(seed);
+                    float[] out = new float[n];
+                    int firstNormal = 1 << f.mantissaBits();
+                    for (int i = 0; i < n; i++) {
+                        if (rnd.nextInt(60) == 0) {
+                            out[i] = SPECIALS[rnd.nextInt(SPECIALS.length)];
+                            continue;
+                        }
+                        int code = firstNormal + rnd.nextInt(Math.max(1, f.maxFiniteCode() + 1 - firstNormal));
+                        double lo = f.decodeDouble(code);
+                        double hi = code < f.maxFiniteCode() ? f.decodeDouble(code + 1) : 2 * f.maxFinite();
+                        float mid = (float) ((lo + hi) / 2);
+                        float[] picks = {(float) lo, mid, Math.nextUp(mid), Math.nextDown(mid), (float) hi};
+                        float v = picks[rnd.nextInt(picks.length)];
+                        out[i] = rnd.nextBoolean() ? -v : v;
+                    }
+                    return out;
+                });
+    }
+
     private static Float[] boxed(float[] v) {
         Float[] out = new Float[v.length];
         for (int i = 0; i < v.length; i++) {
