@@ -1,7 +1,6 @@
 package dev.qlens.simd;
 
 import static jdk.incubator.vector.VectorOperators.I2B;
-import static jdk.incubator.vector.VectorOperators.I2S;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
@@ -12,7 +11,6 @@ import dev.qlens.core.numeric.SpecialValues;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -275,7 +273,7 @@ final class VEncode {
         if (k.normalFast) {
             int i = 0;
             while (i < whole) {
-                i = normalRun8(src, off, dst, dOff, i, whole, k);
+                i = VPasses.encodeNormal8(src, off, dst, dOff, i, whole, k);
                 int end = Math.min(whole, i + GENERAL_RUN);
                 VPasses.encodeGeneral8(src, off + i, dst, dOff + i, end - i, k);
                 i = end;
@@ -288,23 +286,6 @@ final class VEncode {
         }
     }
 
-    /**
-     * Encodes whole vectors from element {@code i} on by the short path, one code per byte, and returns
-     * the index of the first vector it could not take (or {@code whole}). The general encoder is kept
-     * in a separate method ({@link VPasses}): inlined here it would exceed C2's node budget and the
-     * vectors would be boxed.
-     */
-    private static int normalRun8(float[] src, int off, byte[] dst, int dOff, int i, int whole, Consts k) {
-        for (; i < whole; i += Lanes.N) {
-            FloatVector x = FloatVector.fromArray(Lanes.F, src, off + i);
-            if (!allNormal(x, k)) {
-                break;
-            }
-            storeBytes(normalCodes(x, k), dst, dOff + i);
-        }
-        return i;
-    }
-
     /** Stores the low byte of each int lane (exactly N bytes). */
     static void storeBytes(IntVector c, byte[] dst, int off) {
         ByteVector b = (ByteVector) c.convertShape(I2B, Lanes.B_PER_LANE, 0);
@@ -315,11 +296,6 @@ final class VEncode {
         }
     }
 
-    /** Stores the low 16 bits of each int lane, little-endian (exactly 2N bytes). */
-    static void storeShorts(IntVector c, byte[] dst, int off) {
-        ((ShortVector) c.convertShape(I2S, Lanes.S_PER_LANE, 0)).reinterpretAsBytes().intoArray(dst, off);
-    }
-
     /** Encodes to little-endian 16-bit codes (BF16, FP16). */
     static void encode16(FloatFormat f, float[] src, int off, byte[] dst, int dOff, int n, Rounding r, boolean sat,
                          Compat compat) {
@@ -328,7 +304,7 @@ final class VEncode {
         if (k.normalFast) {
             int i = 0;
             while (i < whole) {
-                i = normalRun16(src, off, dst, dOff, i, whole, k);
+                i = VPasses.encodeNormal16(src, off, dst, dOff, i, whole, k);
                 int end = Math.min(whole, i + GENERAL_RUN);
                 VPasses.encodeGeneral16(src, off + i, dst, dOff + 2 * i, end - i, k);
                 i = end;
@@ -341,18 +317,6 @@ final class VEncode {
             dst[dOff + 2 * i] = (byte) c;
             dst[dOff + 2 * i + 1] = (byte) (c >>> 8);
         }
-    }
-
-    /** {@link #normalRun8} for 16-bit codes. */
-    private static int normalRun16(float[] src, int off, byte[] dst, int dOff, int i, int whole, Consts k) {
-        for (; i < whole; i += Lanes.N) {
-            FloatVector x = FloatVector.fromArray(Lanes.F, src, off + i);
-            if (!allNormal(x, k)) {
-                break;
-            }
-            storeShorts(normalCodes(x, k), dst, dOff + 2 * i);
-        }
-        return i;
     }
 
     /** Float32 to little-endian bytes (a plain copy of the bits). */

@@ -36,6 +36,40 @@ final class VPasses {
     private VPasses() {
     }
 
+    /**
+     * Encodes whole vectors from element {@code i} on by the encoders' short path
+     * ({@link VEncode#normalCodes}), one code per byte, and returns the index of the first vector it
+     * could not take (or {@code whole}).
+     */
+    static int encodeNormal8(float[] src, int off, byte[] dst, int dOff, int i, int whole, VEncode.Consts k) {
+        for (; i < whole; i += Lanes.N) {
+            FloatVector x = FloatVector.fromArray(Lanes.F, src, off + i);
+            if (!VEncode.allNormal(x, k)) {
+                break;
+            }
+            ByteVector bytes = (ByteVector) VEncode.normalCodes(x, k).convertShape(I2B, Lanes.B_PER_LANE, 0);
+            if (Lanes.BITS == 128) {
+                bytes.intoArray(dst, dOff + i, Lanes.BYTE_LANES);
+            } else {
+                bytes.intoArray(dst, dOff + i);
+            }
+        }
+        return i;
+    }
+
+    /** {@link #encodeNormal8} for little-endian 16-bit codes. */
+    static int encodeNormal16(float[] src, int off, byte[] dst, int dOff, int i, int whole, VEncode.Consts k) {
+        for (; i < whole; i += Lanes.N) {
+            FloatVector x = FloatVector.fromArray(Lanes.F, src, off + i);
+            if (!VEncode.allNormal(x, k)) {
+                break;
+            }
+            ((ShortVector) VEncode.normalCodes(x, k).convertShape(I2S, Lanes.S_PER_LANE, 0)).reinterpretAsBytes()
+                    .intoArray(dst, dOff + 2 * i);
+        }
+        return i;
+    }
+
     /** The general element encoder over n elements (a multiple of N), one code per byte. */
     static void encodeGeneral8(float[] src, int off, byte[] dst, int dOff, int n, VEncode.Consts k) {
         for (int i = 0; i < n; i += Lanes.N) {
