@@ -265,22 +265,34 @@ final class VEncode {
      */
     static final int GENERAL_RUN = 16 * Lanes.N;
 
+    /**
+     * Encodes the first {@code whole} elements (a multiple of N): runs of the short path, each
+     * followed by a stretch of the general one, or the general path alone when the short one does
+     * not apply. Codes are one byte each, or two (little-endian) when {@code sixteenBit}.
+     */
+    private static void encodeWhole(Consts k, float[] src, int off, byte[] dst, int dOff, int whole,
+                                    boolean sixteenBit) {
+        int i = 0;
+        while (i < whole) {
+            if (k.normalFast) {
+                i = sixteenBit ? VPasses.encodeNormal16(src, off, dst, dOff, i, whole, k)
+                        : VPasses.encodeNormal8(src, off, dst, dOff, i, whole, k);
+            }
+            int end = k.normalFast ? Math.min(whole, i + GENERAL_RUN) : whole;
+            if (sixteenBit) {
+                VPasses.encodeGeneral16(src, off + i, dst, dOff + 2 * i, end - i, k);
+            } else {
+                VPasses.encodeGeneral8(src, off + i, dst, dOff + i, end - i, k);
+            }
+            i = end;
+        }
+    }
+
     /** Encodes to one code per byte. */
     static void encodeCodes(FloatFormat f, float[] src, int off, byte[] dst, int dOff, int n, Rounding r, boolean sat,
                             Compat compat) {
-        Consts k = new Consts(f, r, sat, compat);
         int whole = n - n % Lanes.N;
-        if (k.normalFast) {
-            int i = 0;
-            while (i < whole) {
-                i = VPasses.encodeNormal8(src, off, dst, dOff, i, whole, k);
-                int end = Math.min(whole, i + GENERAL_RUN);
-                VPasses.encodeGeneral8(src, off + i, dst, dOff + i, end - i, k);
-                i = end;
-            }
-        } else {
-            VPasses.encodeGeneral8(src, off, dst, dOff, whole, k);
-        }
+        encodeWhole(new Consts(f, r, sat, compat), src, off, dst, dOff, whole, false);
         for (int i = whole; i < n; i++) {
             dst[dOff + i] = (byte) f.encode(src[off + i], r, sat, compat, 0L);
         }
@@ -299,19 +311,8 @@ final class VEncode {
     /** Encodes to little-endian 16-bit codes (BF16, FP16). */
     static void encode16(FloatFormat f, float[] src, int off, byte[] dst, int dOff, int n, Rounding r, boolean sat,
                          Compat compat) {
-        Consts k = new Consts(f, r, sat, compat);
         int whole = n - n % Lanes.N;
-        if (k.normalFast) {
-            int i = 0;
-            while (i < whole) {
-                i = VPasses.encodeNormal16(src, off, dst, dOff, i, whole, k);
-                int end = Math.min(whole, i + GENERAL_RUN);
-                VPasses.encodeGeneral16(src, off + i, dst, dOff + 2 * i, end - i, k);
-                i = end;
-            }
-        } else {
-            VPasses.encodeGeneral16(src, off, dst, dOff, whole, k);
-        }
+        encodeWhole(new Consts(f, r, sat, compat), src, off, dst, dOff, whole, true);
         for (int i = whole; i < n; i++) {
             int c = f.encode(src[off + i], r, sat, compat, 0L);
             dst[dOff + 2 * i] = (byte) c;
