@@ -19,11 +19,14 @@ import jdk.incubator.vector.VectorOperators;
  * {@link FloatFormat#encode(float, Rounding, boolean, Compat, long)} for the deterministic rounding
  * modes (stochastic rounding is left to the scalar reference).
  *
- * <p>Round to nearest even uses two exact tricks: for results in the target's normal range a
- * rounding bias is added to the float32 bits before the extra mantissa bits are dropped (a carry
- * moves into the exponent as it should); for results in its subnormal range the float addition of
- * 2^(24 - bias - m) rounds to the target's unit in the last place. The other modes shift an integer
- * significand per lane.
+ * <p>Round to nearest even lets float32 addition do the rounding: adding a power of two whose unit
+ * in the last place is the target's spacing rounds to nearest even on the target's grid, exactly.
+ * For the formats whose range sits well inside float32's (FP8, FP6, FP4, FP16) that power is chosen
+ * per lane from the lane's clamped exponent, one path for normal and subnormal results alike
+ * ({@link #uniformMagnitude}). For BF16 a rounding bias is added to the float32 bits before the extra
+ * mantissa bits are dropped (a carry moves into the exponent as it should), and results in the
+ * subnormal range add the fixed 2^(24 - bias - m). The other modes shift an integer significand
+ * per lane.
  *
  * <p>Each per-vector step is a separate small method: C2 inlines methods below 325 bytecodes into
  * the loop, and a step it did not inline would receive its vectors boxed, many times slower.
@@ -69,6 +72,16 @@ final class VEncode {
         /** Added to |x| bits so one signed comparison with {@link #rangeLimit} finds lanes outside [normal min, Inf). */
         final int rangeShift;
         final int rangeLimit;
+        /**
+         * Whether nearest-even magnitudes come from {@link #uniformMagnitude}: one float addition for
+         * normal and subnormal results alike. It needs the exponent of 2^(emax + 1 + 23 - m) to stay
+         * finite in float32, so not for BF16 or E8M0, whose range is float32's own.
+         */
+        final boolean uniform;
+        /** float32 bits of 2^(emax + 1), emax the exponent of the largest finite value. */
+        final int clampBits;
+        /** (23 - m) in float32's exponent field: adding it multiplies by 2^(23 - m). */
+        final int unitShift;
 
         Consts(FloatFormat f, Rounding rounding, boolean saturate, Compat compat) {
             if (rounding == Rounding.STOCHASTIC) {
@@ -118,6 +131,10 @@ final class VEncode {
             this.normalBias = halfMinusOne - ((127 - f.bias()) << 23);
             this.rangeShift = Integer.MIN_VALUE - normalMinBits;
             this.rangeLimit = (0x7F800000 - normalMinBits) + Integer.MIN_VALUE;
+            int clampExponent = Math.getExponent(f.maxFinite()) + 1 + 127;
+            this.clampBits = clampExponent << 23;
+            this.unitShift = sh << 23;
+            this.uniform = rounding == Rounding.NEAREST_EVEN && !e8m0 && clampExponent + sh < 255;
         }
     }
 
@@ -167,12 +184,30 @@ final class VEncode {
         if (k.rounding != Rounding.NEAREST_EVEN) {
             return roundGeneric(abs, abs.lanewise(LSHR, 23), k);
         }
+        if (k.uniform) {
+            return uniformMagnitude(abs, k);
+        }
         IntVector lsb = k.lsbIsImplicit ? IntVector.broadcast(Lanes.I, 1) : abs.lanewise(LSHR, k.sh).and(1);
         // The rebias folded into the rounding constant (see normalCodes); lanes below the smallest
         // normal may go negative here, but they take the subnormal result.
         IntVector normal = abs.add(lsb).add(k.normalBias).lanewise(LSHR, k.sh);
         IntVector sub = abs.reinterpretAsFloats().add(k.magic).reinterpretAsInts().sub(k.magicBits);
         return sub.blend(normal, abs.compare(VectorOperators.GE, k.normalMinBits));
+    }
+
+    /**
+     * Nearest-even magnitudes when {@link Consts#uniform} holds. With e the lane's exponent clamped
+     * to [emin, emax + 1], B = 2^(e + 23 - m) has a float32 unit in the last place equal to the
+     * target's spacing at e (its subnormal spacing when e = emin), and |x| + B stays in B's binade,
+     * so the float addition rounds |x| to nearest even on the target's grid: bits(|x| + B) - bits(B)
+     * is the rounded significand, to which the exponent's offset (e - emin) << m is added. Lanes at or
+     * above 2^(emax + 1) come out above the largest finite magnitude, as the overflow rules need.
+     */
+    static IntVector uniformMagnitude(IntVector abs, Consts k) {
+        IntVector e = abs.and(0x7F800000).max(k.normalMinBits).min(k.clampBits);
+        IntVector unit = e.add(k.unitShift);
+        IntVector q = abs.reinterpretAsFloats().add(unit.reinterpretAsFloats()).reinterpretAsInts().sub(unit);
+        return q.add(e.sub(k.normalMinBits).lanewise(LSHR, k.sh));
     }
 
     /** Overflow, sign and zero rules for finite lanes (Inf and NaN lanes are fixed afterwards). */
@@ -261,9 +296,13 @@ final class VEncode {
 
     /**
      * Vectors handed to the general encoder when the short path meets one that is not all normal:
-     * enough to amortize the call, few enough to return to the short path soon.
+     * enough to amortize the call, few enough to return to the short path soon. The stretch doubles
+     * (up to {@link #GENERAL_RUN_MAX}) while the short path keeps failing at once, as it does for
+     * weights that are mostly subnormal in the target, so that those pay for the two calls once per
+     * long stretch rather than once per 16 vectors.
      */
     static final int GENERAL_RUN = 16 * Lanes.N;
+    static final int GENERAL_RUN_MAX = 1024 * Lanes.N;
 
     /**
      * Encodes the first {@code whole} elements (a multiple of N): runs of the short path, each
@@ -273,12 +312,15 @@ final class VEncode {
     private static void encodeWhole(Consts k, float[] src, int off, byte[] dst, int dOff, int whole,
                                     boolean sixteenBit) {
         int i = 0;
+        int run = GENERAL_RUN;
         while (i < whole) {
             if (k.normalFast) {
+                int start = i;
                 i = sixteenBit ? VPasses.encodeNormal16(src, off, dst, dOff, i, whole, k)
                         : VPasses.encodeNormal8(src, off, dst, dOff, i, whole, k);
+                run = i == start ? Math.min(2 * run, GENERAL_RUN_MAX) : GENERAL_RUN;
             }
-            int end = k.normalFast ? Math.min(whole, i + GENERAL_RUN) : whole;
+            int end = k.normalFast ? i + Math.min(whole - i, run) : whole;
             if (sixteenBit) {
                 VPasses.encodeGeneral16(src, off + i, dst, dOff + 2 * i, end - i, k);
             } else {
