@@ -169,32 +169,111 @@ final class VBfp {
         return ((face / 2) * 16 + r % 16) * TILE + (face % 2) * 16;
     }
 
+    /** Lanes of the upper half of a vector. */
+    private static final VectorMask<Integer> UPPER_HALF = upperHalf();
+    /** Lane permutation i -> i xor N/2: swaps the two halves. */
+    private static final VectorShuffle<Integer> SWAP_HALVES = swap(Lanes.N / 2);
+    /** Lane 0, respectively lane N/2, in every lane. */
+    private static final VectorShuffle<Integer> FIRST_OF_LOWER = VectorShuffle.iota(Lanes.I, 0, 0, false);
+    private static final VectorShuffle<Integer> FIRST_OF_UPPER = VectorShuffle.iota(Lanes.I, Lanes.N / 2, 0, false);
+
+    private static VectorMask<Integer> upperHalf() {
+        boolean[] upper = new boolean[Lanes.N];
+        for (int i = Lanes.N / 2; i < Lanes.N; i++) {
+            upper[i] = true;
+        }
+        return VectorMask.fromArray(Lanes.I, upper, 0);
+    }
+
+    /** Lane-wise maximum of the exponent fields of the 16 values at {@code off}. */
+    private static IntVector fieldMax(float[] x, int off) {
+        IntVector m = FloatVector.fromArray(Lanes.F, x, off).reinterpretAsInts().and(0x7F800000);
+        for (int j = Lanes.N; j < GROUP; j += Lanes.N) {
+            m = m.max(FloatVector.fromArray(Lanes.F, x, off + j).reinterpretAsInts().and(0x7F800000));
+        }
+        return m;
+    }
+
+    /**
+     * The shared exponent fields of two groups at once: the largest exponent field of group a in
+     * every lane of the lower half, of group b in the upper half. Folding a's upper half and b's
+     * lower half into one vector first lets the two groups share the remaining swaps, which cost
+     * as much as arithmetic on this hardware (half the swaps of two {@link #sharedField} calls).
+     */
+    static IntVector sharedFieldPair(float[] x, int offA, int offB) {
+        IntVector a = fieldMax(x, offA);
+        IntVector b = fieldMax(x, offB);
+        IntVector m = a.blend(b, UPPER_HALF).max(b.blend(a, UPPER_HALF).rearrange(SWAP_HALVES));
+        if (Lanes.N >= 4) {
+            m = m.max(m.rearrange(SWAP1));
+        }
+        if (Lanes.N >= 8) {
+            m = m.max(m.rearrange(SWAP2));
+        }
+        if (Lanes.N >= 16) {
+            m = m.max(m.rearrange(SWAP4));
+        }
+        return m;
+    }
+
+    /**
+     * Packs one 32x32 tile. Rows go in pairs (rows r and r + 1 of a face, 32 floats apart in the
+     * tile) so that their shared exponents come from one {@link #sharedFieldPair}.
+     */
     static void packTile(float[] tile, int off, int bits, boolean flushSubnormals, byte[] out, int outOff) {
         int rowBytes = GROUP * bits / 8;
         int dataOff = outOff + BfpCodec.EXPONENT_BYTES;
         byte[] tmp = bits == 8 ? null : new byte[GROUP];
-        for (int r = 0; r < 64; r++) {
+        for (int r = 0; r < 64; r += 2) {
             int base = off + rowStart(r);
-            IntVector field = sharedField(tile, base);
-            int shared = field.lane(0) >>> 23;
-            out[outOff + r] = (byte) shared;
-            for (int j = 0; j < GROUP; j += Lanes.N) {
-                IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, tile, base + j), field, shared, bits,
-                        flushSubnormals);
-                byte[] dst = tmp == null ? out : tmp;
-                int at = tmp == null ? dataOff + r * rowBytes + j : j;
-                // VEncode.storeBytes written out: a helper call could fall past C2's inlining budget.
-                ByteVector b = (ByteVector) code.convertShape(I2B, Lanes.B_PER_LANE, 0);
-                if (Lanes.BITS == 128) {
-                    b.intoArray(dst, at, Lanes.BYTE_LANES);
-                } else {
-                    b.intoArray(dst, at);
-                }
-            }
-            if (tmp != null) {
-                BfpCodec.packRow(tmp, 0, bits, out, dataOff + r * rowBytes);
+            IntVector pair = sharedFieldPair(tile, base, base + TILE);
+            int sharedA = pair.lane(0) >>> 23;
+            int sharedB = pair.lane(Lanes.N / 2) >>> 23;
+            out[outOff + r] = (byte) sharedA;
+            out[outOff + r + 1] = (byte) sharedB;
+            IntVector fieldA = pair.rearrange(FIRST_OF_LOWER);
+            IntVector fieldB = pair.rearrange(FIRST_OF_UPPER);
+            if (tmp == null) {
+                packRow8(tile, base, fieldA, sharedA, flushSubnormals, out, dataOff + r * rowBytes);
+                packRow8(tile, base + TILE, fieldB, sharedB, flushSubnormals, out, dataOff + (r + 1) * rowBytes);
+            } else {
+                packRowNarrow(tile, base, fieldA, sharedA, bits, flushSubnormals, tmp, out, dataOff + r * rowBytes);
+                packRowNarrow(tile, base + TILE, fieldB, sharedB, bits, flushSubnormals, tmp, out,
+                        dataOff + (r + 1) * rowBytes);
             }
         }
+    }
+
+    /** One row of 8-bit codes straight into the packed tile. */
+    private static void packRow8(float[] tile, int base, IntVector field, int shared, boolean flushSubnormals,
+                                 byte[] out, int at) {
+        for (int j = 0; j < GROUP; j += Lanes.N) {
+            IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, tile, base + j), field, shared, 8,
+                    flushSubnormals);
+            // VEncode.storeBytes written out: a helper call could fall past C2's inlining budget.
+            ByteVector b = (ByteVector) code.convertShape(I2B, Lanes.B_PER_LANE, 0);
+            if (Lanes.BITS == 128) {
+                b.intoArray(out, at + j, Lanes.BYTE_LANES);
+            } else {
+                b.intoArray(out, at + j);
+            }
+        }
+    }
+
+    /** One row of 4- or 2-bit codes: one per byte in tmp, then packed by the reference. */
+    private static void packRowNarrow(float[] tile, int base, IntVector field, int shared, int bits,
+                                      boolean flushSubnormals, byte[] tmp, byte[] out, int at) {
+        for (int j = 0; j < GROUP; j += Lanes.N) {
+            IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, tile, base + j), field, shared, bits,
+                    flushSubnormals);
+            ByteVector b = (ByteVector) code.convertShape(I2B, Lanes.B_PER_LANE, 0);
+            if (Lanes.BITS == 128) {
+                b.intoArray(tmp, j, Lanes.BYTE_LANES);
+            } else {
+                b.intoArray(tmp, j);
+            }
+        }
+        BfpCodec.packRow(tmp, 0, bits, out, at);
     }
 
     static void unpackTile(byte[] in, int inOff, int bits, float[] tile, int off) {
