@@ -217,10 +217,40 @@ final class VBfp {
     }
 
     /**
-     * Packs one 32x32 tile. Rows go in pairs (rows r and r + 1 of a face, 32 floats apart in the
-     * tile) so that their shared exponents come from one {@link #sharedFieldPair}.
+     * Packs one 32x32 tile. Where float-to-int conversions are intrinsics (JDK 21 on), rows go in
+     * pairs (rows r and r + 1 of a face, 32 floats apart in the tile) so that their shared exponents
+     * come from one {@link #sharedFieldPair}. On JDK 17 the floor is emulated with more operations
+     * and two rows' worth no longer fits C2's inlining budget (measured 2x slower), so rows go one
+     * at a time.
      */
     static void packTile(float[] tile, int off, int bits, boolean flushSubnormals, byte[] out, int outOff) {
+        if (VECTOR_F2I) {
+            packTilePaired(tile, off, bits, flushSubnormals, out, outOff);
+        } else {
+            packTileByRow(tile, off, bits, flushSubnormals, out, outOff);
+        }
+    }
+
+    private static void packTileByRow(float[] tile, int off, int bits, boolean flushSubnormals, byte[] out,
+                                      int outOff) {
+        int rowBytes = GROUP * bits / 8;
+        int dataOff = outOff + BfpCodec.EXPONENT_BYTES;
+        byte[] tmp = bits == 8 ? null : new byte[GROUP];
+        for (int r = 0; r < 64; r++) {
+            int base = off + rowStart(r);
+            IntVector field = sharedField(tile, base);
+            int shared = field.lane(0) >>> 23;
+            out[outOff + r] = (byte) shared;
+            if (tmp == null) {
+                packRow8(tile, base, field, shared, flushSubnormals, out, dataOff + r * rowBytes);
+            } else {
+                packRowNarrow(tile, base, field, shared, bits, flushSubnormals, tmp, out, dataOff + r * rowBytes);
+            }
+        }
+    }
+
+    private static void packTilePaired(float[] tile, int off, int bits, boolean flushSubnormals, byte[] out,
+                                       int outOff) {
         int rowBytes = GROUP * bits / 8;
         int dataOff = outOff + BfpCodec.EXPONENT_BYTES;
         byte[] tmp = bits == 8 ? null : new byte[GROUP];
