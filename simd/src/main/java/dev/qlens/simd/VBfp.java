@@ -45,10 +45,7 @@ final class VBfp {
      * encoder needs it, instead of a reduction to a scalar and a broadcast back.
      */
     static IntVector sharedField(float[] x, int off) {
-        IntVector m = FloatVector.fromArray(Lanes.F, x, off).reinterpretAsInts().and(0x7F800000);
-        for (int j = Lanes.N; j < GROUP; j += Lanes.N) {
-            m = m.max(FloatVector.fromArray(Lanes.F, x, off + j).reinterpretAsInts().and(0x7F800000));
-        }
+        IntVector m = fieldMax(x, off);
         m = m.max(m.rearrange(SWAP1));
         m = m.max(m.rearrange(SWAP2));
         if (Lanes.N >= 8) {
@@ -277,33 +274,30 @@ final class VBfp {
     /** One row of 8-bit codes straight into the packed tile. */
     private static void packRow8(float[] tile, int base, IntVector field, int shared, boolean flushSubnormals,
                                  byte[] out, int at) {
-        for (int j = 0; j < GROUP; j += Lanes.N) {
-            IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, tile, base + j), field, shared, 8,
-                    flushSubnormals);
-            // VEncode.storeBytes written out: a helper call could fall past C2's inlining budget.
-            ByteVector b = (ByteVector) code.convertShape(I2B, Lanes.B_PER_LANE, 0);
-            if (Lanes.BITS == 128) {
-                b.intoArray(out, at + j, Lanes.BYTE_LANES);
-            } else {
-                b.intoArray(out, at + j);
-            }
-        }
+        encodeRow(tile, base, field, shared, 8, flushSubnormals, out, at);
     }
 
     /** One row of 4- or 2-bit codes: one per byte in tmp, then packed by the reference. */
     private static void packRowNarrow(float[] tile, int base, IntVector field, int shared, int bits,
                                       boolean flushSubnormals, byte[] tmp, byte[] out, int at) {
+        encodeRow(tile, base, field, shared, bits, flushSubnormals, tmp, 0);
+        BfpCodec.packRow(tmp, 0, bits, out, at);
+    }
+
+    /** The codes of one 16-element row, one per byte, at dst[at..at+16). */
+    private static void encodeRow(float[] tile, int base, IntVector field, int shared, int bits,
+                                  boolean flushSubnormals, byte[] dst, int at) {
         for (int j = 0; j < GROUP; j += Lanes.N) {
             IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, tile, base + j), field, shared, bits,
                     flushSubnormals);
+            // VEncode.storeBytes written out: a helper call could fall past C2's inlining budget.
             ByteVector b = (ByteVector) code.convertShape(I2B, Lanes.B_PER_LANE, 0);
             if (Lanes.BITS == 128) {
-                b.intoArray(tmp, j, Lanes.BYTE_LANES);
+                b.intoArray(dst, at + j, Lanes.BYTE_LANES);
             } else {
-                b.intoArray(tmp, j);
+                b.intoArray(dst, at + j);
             }
         }
-        BfpCodec.packRow(tmp, 0, bits, out, at);
     }
 
     static void unpackTile(byte[] in, int inOff, int bits, float[] tile, int off) {
