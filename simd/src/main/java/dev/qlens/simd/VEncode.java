@@ -82,6 +82,17 @@ final class VEncode {
         final int clampBits;
         /** (23 - m) in float32's exponent field: adding it multiplies by 2^(23 - m). */
         final int unitShift;
+        /**
+         * Whether the short path is {@link #uniformCodes}: {@link #uniform} magnitudes with the
+         * IEEE-like sign rule (not FNUZ). Otherwise it is {@link #normalCodes} when
+         * {@link #normalFast} holds.
+         */
+        final boolean uniformFast;
+        /**
+         * float32 bits of the largest magnitude that rounds to at most the largest finite code; lanes
+         * above it (overflow, Inf, NaN) leave {@link #uniformCodes}' short path.
+         */
+        final int fastLimitBits;
 
         Consts(FloatFormat f, Rounding rounding, boolean saturate, Compat compat) {
             if (rounding == Rounding.STOCHASTIC) {
@@ -135,6 +146,26 @@ final class VEncode {
             this.clampBits = clampExponent << 23;
             this.unitShift = sh << 23;
             this.uniform = rounding == Rounding.NEAREST_EVEN && !e8m0 && clampExponent + sh < 255;
+            this.uniformFast = uniform && !fnuz;
+            this.fastLimitBits = uniformFast ? largestInRange(f, clampBits) : 0;
+        }
+
+        /**
+         * float32 bits of the largest magnitude below 2^(emax + 1) that the reference does not round
+         * above the largest finite value (found by bisection: rounding is monotone).
+         */
+        private static int largestInRange(FloatFormat f, int clampBits) {
+            int lo = Float.floatToRawIntBits((float) f.maxFinite());
+            int hi = clampBits;
+            while (hi - lo > 1) {
+                int mid = (lo + hi) >>> 1;
+                if (f.roundsAboveMax(Float.intBitsToFloat(mid), Rounding.NEAREST_EVEN, 0L)) {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            return lo;
         }
     }
 
@@ -164,6 +195,30 @@ final class VEncode {
         IntVector abs = u.and(0x7FFFFFFF);
         IntVector rounded = abs.add(abs.lanewise(LSHR, k.sh).and(1)).add(k.normalBias).lanewise(LSHR, k.sh);
         return rounded.min(k.overflowCode).or(u.lanewise(LSHR, k.signShift).and(k.signMask));
+    }
+
+    /**
+     * Whether every lane is at most {@link Consts#fastLimitBits} in magnitude (no overflow, Inf or
+     * NaN), so that {@link #uniformCodes} applies.
+     */
+    static boolean inUniformRange(FloatVector x, Consts k) {
+        return !x.reinterpretAsInts().and(0x7FFFFFFF).compare(VectorOperators.GT, k.fastLimitBits).anyTrue();
+    }
+
+    /**
+     * The codes of a vector that passed {@link #inUniformRange}, when {@link Consts#uniformFast}
+     * holds, in their low bits only: the bits above the code are not zero. It is
+     * {@link #uniformMagnitude} without the clamp at 2^(emax + 1) and the overflow minimum (no lane
+     * needs them) and without subtracting B: B's low 23 bits are zero, so the code's low bits are
+     * those of bits(|x| + B) plus the exponent offset. Every caller keeps only the code's width.
+     */
+    static IntVector uniformCodes(FloatVector x, Consts k) {
+        IntVector u = x.reinterpretAsInts();
+        IntVector abs = u.and(0x7FFFFFFF);
+        IntVector e = abs.and(0x7F800000).max(k.normalMinBits);
+        IntVector sum = abs.reinterpretAsFloats().add(e.add(k.unitShift).reinterpretAsFloats()).reinterpretAsInts();
+        IntVector codeLow = sum.add(e.sub(k.normalMinBits).lanewise(LSHR, k.sh));
+        return codeLow.or(u.lanewise(LSHR, k.signShift).and(k.signMask));
     }
 
     /** The codes given the rounded magnitudes of {@link #magnitude}. */
@@ -313,14 +368,20 @@ final class VEncode {
                                     boolean sixteenBit) {
         int i = 0;
         int run = GENERAL_RUN;
+        boolean shortPath = k.uniformFast || k.normalFast;
         while (i < whole) {
-            if (k.normalFast) {
+            if (shortPath) {
                 int start = i;
-                i = sixteenBit ? VPasses.encodeNormal16(src, off, dst, dOff, i, whole, k)
-                        : VPasses.encodeNormal8(src, off, dst, dOff, i, whole, k);
+                if (k.uniformFast) {
+                    i = sixteenBit ? VPasses.encodeUniform16(src, off, dst, dOff, i, whole, k)
+                            : VPasses.encodeUniform8(src, off, dst, dOff, i, whole, k);
+                } else {
+                    i = sixteenBit ? VPasses.encodeNormal16(src, off, dst, dOff, i, whole, k)
+                            : VPasses.encodeNormal8(src, off, dst, dOff, i, whole, k);
+                }
                 run = i == start ? Math.min(2 * run, GENERAL_RUN_MAX) : GENERAL_RUN;
             }
-            int end = k.normalFast ? i + Math.min(whole - i, run) : whole;
+            int end = shortPath ? i + Math.min(whole - i, run) : whole;
             if (sixteenBit) {
                 VPasses.encodeGeneral16(src, off + i, dst, dOff + 2 * i, end - i, k);
             } else {

@@ -70,6 +70,39 @@ final class VPasses {
         return i;
     }
 
+    /**
+     * {@link #encodeNormal8} by {@link VEncode#uniformCodes}, which also takes subnormal results and
+     * zeros: it stops only at a vector with an overflowing, infinite or NaN lane.
+     */
+    static int encodeUniform8(float[] src, int off, byte[] dst, int dOff, int i, int whole, VEncode.Consts k) {
+        for (; i < whole; i += Lanes.N) {
+            FloatVector x = FloatVector.fromArray(Lanes.F, src, off + i);
+            if (!VEncode.inUniformRange(x, k)) {
+                break;
+            }
+            ByteVector bytes = (ByteVector) VEncode.uniformCodes(x, k).convertShape(I2B, Lanes.B_PER_LANE, 0);
+            if (Lanes.BITS == 128) {
+                bytes.intoArray(dst, dOff + i, Lanes.BYTE_LANES);
+            } else {
+                bytes.intoArray(dst, dOff + i);
+            }
+        }
+        return i;
+    }
+
+    /** {@link #encodeUniform8} for little-endian 16-bit codes. */
+    static int encodeUniform16(float[] src, int off, byte[] dst, int dOff, int i, int whole, VEncode.Consts k) {
+        for (; i < whole; i += Lanes.N) {
+            FloatVector x = FloatVector.fromArray(Lanes.F, src, off + i);
+            if (!VEncode.inUniformRange(x, k)) {
+                break;
+            }
+            ((ShortVector) VEncode.uniformCodes(x, k).convertShape(I2S, Lanes.S_PER_LANE, 0)).reinterpretAsBytes()
+                    .intoArray(dst, dOff + 2 * i);
+        }
+        return i;
+    }
+
     /** The general element encoder over n elements (a multiple of N), one code per byte. */
     static void encodeGeneral8(float[] src, int off, byte[] dst, int dOff, int n, VEncode.Consts k) {
         for (int i = 0; i < n; i += Lanes.N) {

@@ -51,7 +51,7 @@ final class Floats {
                 Arbitraries.frequency(Tuple.of(6, 0), Tuple.of(1, 1), Tuple.of(1, -1), Tuple.of(1, 3)))
                 .as((code, kind, negative, exp) -> {
                     double lo = f.decodeDouble(Math.min(code, f.maxFiniteCode()));
-                    double hi = code < f.maxFiniteCode() ? f.decodeDouble(code + 1) : 2 * f.maxFinite();
+                    double hi = code < f.maxFiniteCode() ? f.decodeDouble(code + 1) : aboveMax(f);
                     double mid = (lo + hi) / 2;
                     double v;
                     switch (kind) {
@@ -74,6 +74,15 @@ final class Floats {
                     float r = (float) Math.scalb(v, exp);
                     return negative ? -r : r;
                 }));
+    }
+
+    /**
+     * The grid value that would follow the largest finite one if the format had one more code in its
+     * top binade: the midpoint between the two is the threshold where rounding overflows.
+     */
+    static double aboveMax(FloatFormat f) {
+        double max = f.maxFinite();
+        return max + Math.scalb(1.0, Math.getExponent(max) - f.mantissaBits());
     }
 
     /** Arrays of {@link #any()} inputs, from empty to a few vectors' worth. */
@@ -112,11 +121,12 @@ final class Floats {
     }
 
     /**
-     * Arrays of one format's normal values (grid points, ties and a float32 ulp either side of ties,
-     * up to twice the largest finite value) with a rare special, zero or subnormal: long runs of
-     * vectors take the encoders' short path, and the odd lane sends a stretch to the general one.
+     * Arrays of one format's values (grid points, ties and a float32 ulp either side of ties, up to
+     * the overflow threshold and just beyond; mostly normal, a quarter subnormal or zero, the odd
+     * value below half the smallest subnormal) with a rare special: long runs of vectors take the
+     * encoders' short paths, and the odd lane sends a stretch to the general one.
      */
-    static Arbitrary<float[]> normalRuns(FloatFormat f) {
+    static Arbitrary<float[]> gridRuns(FloatFormat f) {
         return Combinators.combine(Arbitraries.integers().between(0, 900), Arbitraries.longs())
                 .as((n, seed) -> {
                     java.util.Random rnd = new java.util.Random(seed);
@@ -127,9 +137,15 @@ final class Floats {
                             out[i] = SPECIALS[rnd.nextInt(SPECIALS.length)];
                             continue;
                         }
-                        int code = firstNormal + rnd.nextInt(Math.max(1, f.maxFiniteCode() + 1 - firstNormal));
+                        if (rnd.nextInt(40) == 0) {
+                            float tiny = (float) (f.decodeDouble(1) / 2 * rnd.nextDouble());
+                            out[i] = rnd.nextBoolean() ? -tiny : tiny;
+                            continue;
+                        }
+                        int code = rnd.nextInt(4) == 0 ? rnd.nextInt(firstNormal)
+                                : firstNormal + rnd.nextInt(Math.max(1, f.maxFiniteCode() + 1 - firstNormal));
                         double lo = f.decodeDouble(code);
-                        double hi = code < f.maxFiniteCode() ? f.decodeDouble(code + 1) : 2 * f.maxFinite();
+                        double hi = code < f.maxFiniteCode() ? f.decodeDouble(code + 1) : aboveMax(f);
                         float mid = (float) ((lo + hi) / 2);
                         float[] picks = {(float) lo, mid, Math.nextUp(mid), Math.nextDown(mid), (float) hi};
                         float v = picks[rnd.nextInt(picks.length)];

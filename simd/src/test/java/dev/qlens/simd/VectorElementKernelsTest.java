@@ -82,7 +82,7 @@ class VectorElementKernelsTest {
     }
 
     /** A dtype to encode to and values made of normal numbers of (usually) its own format. */
-    record NormalRun(DType dtype, float[] x) {
+    record GridRun(DType dtype, float[] x) {
         @Override
         public String toString() {
             return dtype + " " + Arrays.toString(x);
@@ -90,20 +90,20 @@ class VectorElementKernelsTest {
     }
 
     @Provide
-    Arbitrary<NormalRun> normalRuns() {
+    Arbitrary<GridRun> gridRuns() {
         Arbitrary<FloatFormat> any = Arbitraries.of(Floats.FORMATS);
         return floatDtypes().flatMap(d -> (d.floatFormat() == null ? any : Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(3, Arbitraries.just(d.floatFormat())), net.jqwik.api.Tuple.of(1, any)))
-                .flatMap(Floats::normalRuns).map(x -> new NormalRun(d, x)));
+                .flatMap(Floats::gridRuns).map(x -> new GridRun(d, x)));
     }
 
     /**
-     * Arrays made of normal values take the encoders' short path for whole vectors and switch to the
-     * general path around the odd special lane; both must match the reference, for the format the
-     * values come from and for others.
+     * Arrays made of one format's grid values take the encoders' short paths for whole vectors and
+     * switch to the general path around the odd special or overflowing lane; both must match the
+     * reference, for the format the values come from and for others.
      */
     @Property(tries = 400)
-    void encodeOfNormalRunsMatchesScalar(@ForAll("normalRuns") NormalRun run, @ForAll("modes") EncodeMode mode) {
+    void encodeOfGridRunsMatchesScalar(@ForAll("gridRuns") GridRun run, @ForAll("modes") EncodeMode mode) {
         DType dtype = run.dtype();
         float[] x = run.x();
         int n = wholeGroups(dtype, x.length);
@@ -112,6 +112,50 @@ class VectorElementKernelsTest {
         SCALAR.encode(dtype, x, 0, expected, 0, n, mode, 5L);
         VECTOR.encode(dtype, x, 0, actual, 0, n, mode, 5L);
         assertArrayEquals(expected, actual, dtype + " " + mode);
+    }
+
+    /**
+     * The short path of the uniform formats ends at the largest magnitude that does not round above
+     * the largest finite value. Vectors made only of the overflow tie and its float32 neighbours (both
+     * signs, next to ordinary values) must encode as the reference does in every nearest-even mode:
+     * a threshold one ulp off would keep an overflowing lane on the short path, or send a finite one
+     * away with a wrong code.
+     */
+    @Test
+    void encodesAroundTheOverflowTieLikeScalar() {
+        for (FloatFormat f : Floats.FORMATS) {
+            DType dtype = Arrays.stream(DType.values()).filter(d -> d.floatFormat() == f).findFirst().orElse(null);
+            float tie = (float) ((f.maxFinite() + Floats.aboveMax(f)) / 2);
+            float[] near = {Math.nextDown(tie), tie, Math.nextUp(tie), (float) f.maxFinite(), 1f, 0f};
+            int n = 8 * 64;
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                // Runs of one neighbour of the tie, interleaved with ordinary lanes every few vectors.
+                float v = near[(i / 64) % 3];
+                if (i % 64 >= 48 && (i / 64) % 2 == 1) {
+                    v = near[3 + i % 3];
+                }
+                x[i] = i % 2 == 0 ? v : -v;
+            }
+            for (boolean sat : new boolean[] {false, true}) {
+                for (Compat c : Compat.values()) {
+                    EncodeMode mode = new EncodeMode(Rounding.NEAREST_EVEN, sat, c, 0L);
+                    if (f.bits() <= 8) {
+                        byte[] e = new byte[n];
+                        byte[] a = new byte[n];
+                        SCALAR.encodeCodes(f, x, 0, e, 0, n, mode, 0L);
+                        VECTOR.encodeCodes(f, x, 0, a, 0, n, mode, 0L);
+                        assertArrayEquals(e, a, f + " " + mode);
+                    } else {
+                        byte[] e = new byte[2 * n];
+                        byte[] a = new byte[2 * n];
+                        SCALAR.encode(dtype, x, 0, e, 0, n, mode, 0L);
+                        VECTOR.encode(dtype, x, 0, a, 0, n, mode, 0L);
+                        assertArrayEquals(e, a, f + " " + mode);
+                    }
+                }
+            }
+        }
     }
 
     @Property(tries = 600)
