@@ -21,6 +21,7 @@ class BenchCommandTest {
         assertEquals(131072, o.get("elements").getAsInt());
         assertEquals(KernelProvider.get().name(), o.get("kernels").getAsString().split(" \\(")[0]);
         assertTrue(o.get("copy_gb_per_s").getAsDouble() > 0);
+        assertEquals(RuntimeInfo.transparentHugePages(), o.get("transparent_huge_pages").getAsBoolean());
         Set<String> names = new HashSet<>();
         for (JsonElement e : o.getAsJsonArray("results")) {
             JsonObject k = e.getAsJsonObject();
@@ -57,5 +58,7 @@ class BenchCommandTest {
             assertTrue(r.out().matches("(?s).*kernels: vector (128|256|512)-bit \\(JDK Vector API, \\d+ float32 lanes\\).*"),
                     r.out());
         }
+        assertTrue(r.out().contains("transparent huge pages: " + (RuntimeInfo.transparentHugePages() ? "on" : "off")),
+                r.out());
     }
 }

@@ -51,8 +51,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (json) {
             out.println(Json.GSON.toJson(toJson(r)));
         } else {
-            out.println("java " + r.java() + "; kernels: " + r.kernels() + "; " + r.elements() + " elements per pass, "
-                    + "copy baseline " + Numbers.fixed(r.copyGBs(), 1) + " GB/s");
+            out.println("java " + r.java() + "; kernels: " + r.kernels() + "; transparent huge pages "
+                    + (r.hugePages() ? "on" : "off") + "; " + r.elements() + " elements per pass, copy baseline "
+                    + Numbers.fixed(r.copyGBs(), 1) + " GB/s");
             TextTable t = new TextTable("kernel", ">Gelem/s", ">GB/s", ">% of copy", ">scalar Gelem/s", ">speed-up",
                     "target", "met");
             for (SelfBenchmark.Result x : r.results()) {
@@ -72,6 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
         JsonObject o = new JsonObject();
         o.addProperty("java", r.java());
         o.addProperty("kernels", r.kernels());
+        o.addProperty("transparent_huge_pages", r.hugePages());
         o.addProperty("elements", r.elements());
         o.addProperty("repetitions", r.repetitions());
         o.add("copy_gb_per_s", Json.number(r.copyGBs()));

@@ -1,5 +1,6 @@
 package dev.qlens.cli.jobs;
 
+import dev.qlens.cli.RuntimeInfo;
 import dev.qlens.core.block.BfpCodec;
 import dev.qlens.core.block.MxElement;
 import dev.qlens.core.block.MxScaleMode;
@@ -72,8 +73,8 @@ public final class SelfBenchmark {
     }
 
     /** The whole report. */
-    public record Report(String java, String kernels, int elements, int repetitions, double copyGBs,
-                         List<Result> results) {
+    public record Report(String java, String kernels, boolean hugePages, int elements, int repetitions,
+                         double copyGBs, List<Result> results) {
     }
 
     /** Inputs and outputs shared by the kernels. */
@@ -217,7 +218,8 @@ public final class SelfBenchmark {
         double copy = median(copyAll.stream().mapToDouble(Double::doubleValue).toArray()) / 1e9;
         String java = System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")";
         String kernelName = vector.name() + KernelProvider.fallbackReason().map(r -> " (" + r + ")").orElse("");
-        return new Report(java, kernelName, elements, repetitions, copy, results);
+        return new Report(java, kernelName, RuntimeInfo.transparentHugePages(), elements, repetitions, copy,
+                results);
     }
 
     /** The scalar rate on a smaller prefix (the scalar kernels are 10 to 100 times slower). */
