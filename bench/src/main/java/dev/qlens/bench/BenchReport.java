@@ -25,6 +25,7 @@ public final class BenchReport {
 
     static {
         BYTES_PER_ELEMENT.put("copy", 8.0);
+        BYTES_PER_ELEMENT.put("streamF32ToU8", 5.0);
         for (String s : new String[] {"encodeE4M3Sat", "encodeE4M3SatScaled", "encodeE5M2", "encodeE4M3FnuzSat", "encodeE8M0"}) {
             BYTES_PER_ELEMENT.put(s, 5.0);
         }

@@ -134,6 +134,24 @@ public class KernelBenchmark {
         return out;
     }
 
+    /**
+     * The memory roof of the 8-bit encoders: the same reads (4 bytes) and writes (1 byte) per element
+     * with no arithmetic, each float32's top byte stored. An encoder as fast as this is bound by
+     * memory, not by its instructions. scalar: a cast loop (C2 may vectorize it); vector: the Vector
+     * API at the preferred width.
+     */
+    @Benchmark
+    public byte[] streamF32ToU8() {
+        if (impl.equals("vector")) {
+            MemoryRoof.topBytes(x, codes, N);
+        } else {
+            for (int i = 0; i < N; i++) {
+                codes[i] = (byte) (Float.floatToRawIntBits(x[i]) >>> 24);
+            }
+        }
+        return codes;
+    }
+
     // ---------------------------------------------------------------------------------------
     // Encode float32 -> element formats
 
