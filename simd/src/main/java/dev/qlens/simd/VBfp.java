@@ -153,7 +153,10 @@ final class VBfp {
         return ((face / 2) * 16 + r % 16) * TILE + (face % 2) * 16;
     }
 
-    /** Packs one 32x32 tile: per packed row, its shared exponent, then its codes. */
+    /**
+     * Packs one 32x32 tile: per packed row, its shared exponent, then its codes. Only ints cross the
+     * calls to the row helpers, so no vector is boxed whichever of them C2 leaves out of line.
+     */
     static void packTile(float[] tile, int off, int bits, boolean flushSubnormals, byte[] out, int outOff) {
         int rowBytes = GROUP * bits / 8;
         int dataOff = outOff + BfpCodec.EXPONENT_BYTES;
@@ -161,33 +164,21 @@ final class VBfp {
         for (int r = 0; r < 64; r++) {
             int base = off + rowStart(r);
             int fieldBits = sharedBits(tile, base);
-            IntVector field = IntVector.broadcast(Lanes.I, fieldBits);
-            int shared = fieldBits >>> 23;
-            out[outOff + r] = (byte) shared;
+            out[outOff + r] = (byte) (fieldBits >>> 23);
             if (tmp == null) {
-                packRow8(tile, base, field, shared, flushSubnormals, out, dataOff + r * rowBytes);
+                encodeRow(tile, base, fieldBits, 8, flushSubnormals, out, dataOff + r * rowBytes);
             } else {
-                packRowNarrow(tile, base, field, shared, bits, flushSubnormals, tmp, out, dataOff + r * rowBytes);
+                encodeRow(tile, base, fieldBits, bits, flushSubnormals, tmp, 0);
+                BfpCodec.packRow(tmp, 0, bits, out, dataOff + r * rowBytes);
             }
         }
     }
 
-    /** One row of 8-bit codes straight into the packed tile. */
-    private static void packRow8(float[] tile, int base, IntVector field, int shared, boolean flushSubnormals,
-                                 byte[] out, int at) {
-        encodeRow(tile, base, field, shared, 8, flushSubnormals, out, at);
-    }
-
-    /** One row of 4- or 2-bit codes: one per byte in tmp, then packed by the reference. */
-    private static void packRowNarrow(float[] tile, int base, IntVector field, int shared, int bits,
-                                      boolean flushSubnormals, byte[] tmp, byte[] out, int at) {
-        encodeRow(tile, base, field, shared, bits, flushSubnormals, tmp, 0);
-        BfpCodec.packRow(tmp, 0, bits, out, at);
-    }
-
-    /** The codes of one 16-element row, one per byte, at dst[at..at+16). */
-    private static void encodeRow(float[] tile, int base, IntVector field, int shared, int bits,
-                                  boolean flushSubnormals, byte[] dst, int at) {
+    /** The codes of one 16-element row, one per byte, at dst[at..at+16), given its shared exponent field. */
+    private static void encodeRow(float[] tile, int base, int fieldBits, int bits, boolean flushSubnormals,
+                                  byte[] dst, int at) {
+        IntVector field = IntVector.broadcast(Lanes.I, fieldBits);
+        int shared = fieldBits >>> 23;
         for (int j = 0; j < GROUP; j += Lanes.N) {
             IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, tile, base + j), field, shared, bits,
                     flushSubnormals);
