@@ -31,8 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * per second into elements and bytes per second and compares them with {@link #copy}, an in-process
  * array copy measured in the same run.
  *
- * <p>The fork gets the launcher's flags: the Vector API module, no inlining of the vector kernel entry
- * points into their callers, forced inlining of the per-vector helpers (see {@code bench/README.md}).
+ * <p>The fork gets the launcher's flags: the Vector API module, transparent huge pages (a Linux
+ * option, ignored elsewhere), no inlining of the vector kernel entry points into their callers,
+ * forced inlining of the per-vector helpers (see {@code bench/README.md}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -40,6 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx3g",
+    "-XX:+IgnoreUnrecognizedVMOptions", "-XX:+UseTransparentHugePages",
     "-XX:+UnlockDiagnosticVMOptions", "-XX:CompileCommand=quiet",
     "-XX:CompileCommand=dontinline,dev.qlens.simd.VectorKernels::*",
     "-XX:CompileCommand=dontinline,dev.qlens.simd.VPasses::*",
