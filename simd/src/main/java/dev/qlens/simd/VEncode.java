@@ -8,6 +8,7 @@ import dev.qlens.core.numeric.Compat;
 import dev.qlens.core.numeric.FloatFormat;
 import dev.qlens.core.numeric.Rounding;
 import dev.qlens.core.numeric.SpecialValues;
+import java.util.concurrent.ConcurrentHashMap;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -93,6 +94,21 @@ final class VEncode {
          * above it (overflow, Inf, NaN) leave {@link #uniformCodes}' short path.
          */
         final int fastLimitBits;
+
+        /** One encoder configuration (formats are a fixed set of constants, so the cache stays small). */
+        private record Key(FloatFormat format, Rounding rounding, boolean saturate, Compat compat) {
+        }
+
+        private static final ConcurrentHashMap<Key, Consts> CACHE = new ConcurrentHashMap<>();
+
+        /**
+         * The constants of one configuration, built once: building them takes the reference's
+         * encodings of the specials and a bisection, about as long as encoding a thousand values.
+         */
+        static Consts of(FloatFormat f, Rounding rounding, boolean saturate, Compat compat) {
+            return CACHE.computeIfAbsent(new Key(f, rounding, saturate, compat),
+                    key -> new Consts(key.format(), key.rounding(), key.saturate(), key.compat()));
+        }
 
         Consts(FloatFormat f, Rounding rounding, boolean saturate, Compat compat) {
             if (rounding == Rounding.STOCHASTIC) {
@@ -395,7 +411,7 @@ final class VEncode {
     static void encodeCodes(FloatFormat f, float[] src, int off, byte[] dst, int dOff, int n, Rounding r, boolean sat,
                             Compat compat) {
         int whole = n - n % Lanes.N;
-        encodeWhole(new Consts(f, r, sat, compat), src, off, dst, dOff, whole, false);
+        encodeWhole(Consts.of(f, r, sat, compat), src, off, dst, dOff, whole, false);
         for (int i = whole; i < n; i++) {
             dst[dOff + i] = (byte) f.encode(src[off + i], r, sat, compat, 0L);
         }
@@ -415,7 +431,7 @@ final class VEncode {
     static void encode16(FloatFormat f, float[] src, int off, byte[] dst, int dOff, int n, Rounding r, boolean sat,
                          Compat compat) {
         int whole = n - n % Lanes.N;
-        encodeWhole(new Consts(f, r, sat, compat), src, off, dst, dOff, whole, true);
+        encodeWhole(Consts.of(f, r, sat, compat), src, off, dst, dOff, whole, true);
         for (int i = whole; i < n; i++) {
             int c = f.encode(src[off + i], r, sat, compat, 0L);
             dst[dOff + 2 * i] = (byte) c;

@@ -132,7 +132,7 @@ final class VPasses {
      */
     static long encodeScaled(float[] x, int off, int n, float scale, FloatFormat f, Rounding r, byte[] codes,
                              int codesOff) {
-        VEncode.Consts k = new VEncode.Consts(f, r, true, Compat.ML_DTYPES);
+        VEncode.Consts k = VEncode.Consts.of(f, r, true, Compat.ML_DTYPES);
         long clip = 0;
         for (int i = 0; i < n; i += Lanes.N) {
             FloatVector v = FloatVector.fromArray(Lanes.F, x, off + i).div(scale);
@@ -170,7 +170,7 @@ final class VPasses {
     static void mxEncode(float[] x, int off, int blocks, int blockSize, MxElement element, MxScaleMode scaleMode,
                          Rounding r, byte[] scales, int scalesOff, byte[] codes, int codesOff) {
         FloatFormat f = element.format();
-        VEncode.Consts k = f == null ? null : new VEncode.Consts(f, r, true, Compat.ML_DTYPES);
+        VEncode.Consts k = f == null ? null : VEncode.Consts.of(f, r, true, Compat.ML_DTYPES);
         int magnitudeBits = f == null ? 0xFF : ~f.signMask();
         for (int b = 0; b < blocks; b++) {
             int base = off + b * blockSize;
@@ -241,7 +241,7 @@ final class VPasses {
      */
     static void nvfp4Encode(float[] x, int off, int blocks, int blockSize, float global, Rounding r, byte[] scales,
                             int scalesOff, byte[] codes, int codesOff) {
-        VEncode.Consts k = new VEncode.Consts(FloatFormat.FP4_E2M1, r, true, Compat.ML_DTYPES);
+        VEncode.Consts k = VEncode.Consts.of(FloatFormat.FP4_E2M1, r, true, Compat.ML_DTYPES);
         float[] amax = new float[Lanes.N];
         float[] totals = new float[Lanes.N];
         int b = 0;
