@@ -385,6 +385,9 @@ final class VEncode {
         int i = 0;
         int run = GENERAL_RUN;
         boolean shortPath = k.uniformFast || k.normalFast;
+        if (!k.uniformFast && k.normalFast && !sixteenBit) {
+            throw new AssertionError("a one-byte format with only the normal-range short path");
+        }
         while (i < whole) {
             if (shortPath) {
                 int start = i;
@@ -392,8 +395,8 @@ final class VEncode {
                     i = sixteenBit ? VPasses.encodeUniform16(src, off, dst, dOff, i, whole, k)
                             : VPasses.encodeUniform8(src, off, dst, dOff, i, whole, k);
                 } else {
-                    i = sixteenBit ? VPasses.encodeNormal16(src, off, dst, dOff, i, whole, k)
-                            : VPasses.encodeNormal8(src, off, dst, dOff, i, whole, k);
+                    // Only BF16 has the normal-range short path without the uniform one.
+                    i = VPasses.encodeNormal16(src, off, dst, dOff, i, whole, k);
                 }
                 run = i == start ? Math.min(2 * run, GENERAL_RUN_MAX) : GENERAL_RUN;
             }

@@ -37,27 +37,10 @@ final class VPasses {
     }
 
     /**
-     * Encodes whole vectors from element {@code i} on by the encoders' short path
-     * ({@link VEncode#normalCodes}), one code per byte, and returns the index of the first vector it
-     * could not take (or {@code whole}).
+     * Encodes whole vectors from element {@code i} on by the short path of BF16
+     * ({@link VEncode#normalCodes}), little-endian 16-bit codes, and returns the index of the first
+     * vector it could not take (or {@code whole}).
      */
-    static int encodeNormal8(float[] src, int off, byte[] dst, int dOff, int i, int whole, VEncode.Consts k) {
-        for (; i < whole; i += Lanes.N) {
-            FloatVector x = FloatVector.fromArray(Lanes.F, src, off + i);
-            if (!VEncode.allNormal(x, k)) {
-                break;
-            }
-            ByteVector bytes = (ByteVector) VEncode.normalCodes(x, k).convertShape(I2B, Lanes.B_PER_LANE, 0);
-            if (Lanes.BITS == 128) {
-                bytes.intoArray(dst, dOff + i, Lanes.BYTE_LANES);
-            } else {
-                bytes.intoArray(dst, dOff + i);
-            }
-        }
-        return i;
-    }
-
-    /** {@link #encodeNormal8} for little-endian 16-bit codes. */
     static int encodeNormal16(float[] src, int off, byte[] dst, int dOff, int i, int whole, VEncode.Consts k) {
         for (; i < whole; i += Lanes.N) {
             FloatVector x = FloatVector.fromArray(Lanes.F, src, off + i);
@@ -71,8 +54,9 @@ final class VPasses {
     }
 
     /**
-     * {@link #encodeNormal8} by {@link VEncode#uniformCodes}, which also takes subnormal results and
-     * zeros: it stops only at a vector with an overflowing, infinite or NaN lane.
+     * Encodes whole vectors from element {@code i} on by the short path of the uniform formats
+     * ({@link VEncode#uniformCodes}), one code per byte, and returns the index of the first vector it
+     * could not take (or {@code whole}): one with an overflowing, infinite or NaN lane.
      */
     static int encodeUniform8(float[] src, int off, byte[] dst, int dOff, int i, int whole, VEncode.Consts k) {
         for (; i < whole; i += Lanes.N) {
