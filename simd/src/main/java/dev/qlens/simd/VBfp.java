@@ -154,22 +154,69 @@ final class VBfp {
     }
 
     /**
-     * Packs one 32x32 tile: per packed row, its shared exponent, then its codes. Only ints cross the
-     * calls to the row helpers, so no vector is boxed whichever of them C2 leaves out of line.
+     * Packs one 32x32 tile: the 64 shared exponents first, then the codes of each packed row reading
+     * its exponent back. Two passes, because a row's codes wait on a cross-lane reduction and a trip
+     * from vector to scalar and back; with the reductions done ahead, the rows' encodings no longer
+     * queue behind them (8-bit tile, JDK 25: 3.0 -> 4.0 Gelem/s in cache, 2.9 -> 3.5 from RAM; JDK 17
+     * 1.8 -> 2.5). The 8-bit tile, the common one, runs as its own compiled loop
+     * ({@link VPasses#bfpPackTile8}). Only ints cross the calls to the row helpers, so no vector is
+     * boxed whichever of them C2 leaves out of line.
      */
     static void packTile(float[] tile, int off, int bits, boolean flushSubnormals, byte[] out, int outOff) {
+        if (bits == 8) {
+            VPasses.bfpPackTile8(tile, off, flushSubnormals, out, outOff);
+            return;
+        }
+        sharedExponents(tile, off, out, outOff);
         int rowBytes = GROUP * bits / 8;
-        int dataOff = outOff + BfpCodec.EXPONENT_BYTES;
-        byte[] tmp = bits == 8 ? null : new byte[GROUP];
-        for (int r = 0; r < 64; r++) {
-            int base = off + rowStart(r);
-            int shared = sharedExponent(tile, base);
-            out[outOff + r] = (byte) shared;
-            if (tmp == null) {
-                encodeRow(tile, base, shared, 8, flushSubnormals, out, dataOff + r * rowBytes);
-            } else {
-                encodeRow(tile, base, shared, bits, flushSubnormals, tmp, 0);
-                BfpCodec.packRow(tmp, 0, bits, out, dataOff + r * rowBytes);
+        byte[] tmp = new byte[GROUP];
+        int codesAt = outOff + BfpCodec.EXPONENT_BYTES;
+        for (int face = 0; face < 4; face++) {
+            int base = off + rowStart(face * GROUP);
+            int expAt = outOff + face * GROUP;
+            for (int i = 0; i < GROUP; i++, base += TILE, codesAt += rowBytes) {
+                encodeRow(tile, base, out[expAt + i] & 0xFF, bits, flushSubnormals, tmp, 0);
+                BfpCodec.packRow(tmp, 0, bits, out, codesAt);
+            }
+        }
+    }
+
+    /**
+     * The 64 shared exponents of a tile, in packed-row order, at out[outOff..outOff+64). Rows are
+     * walked face by face so each row's offset is one addition from the last.
+     */
+    static void sharedExponents(float[] tile, int off, byte[] out, int outOff) {
+        for (int face = 0; face < 4; face++) {
+            int base = off + rowStart(face * GROUP);
+            for (int i = 0; i < GROUP; i++, base += TILE) {
+                out[outOff + face * GROUP + i] = (byte) sharedExponent(tile, base);
+            }
+        }
+    }
+
+    /**
+     * The 8-bit codes of a tile whose shared exponents are at out[outOff..outOff+64), one byte each.
+     * One flat loop over the vectors of a face rather than rows of vectors: with an inner loop of a
+     * single trip (512-bit vectors), C2 kept a safepoint poll and a range check in every row
+     * (measured 3.7 vs 4.2 Gelem/s in cache).
+     */
+    static void encodeTile8(float[] tile, int off, boolean flushSubnormals, byte[] out, int outOff) {
+        int perRow = GROUP / Lanes.N;
+        for (int face = 0; face < 4; face++) {
+            int faceBase = off + rowStart(face * GROUP);
+            for (int v = 0; v < GROUP * perRow; v++) {
+                int r = face * GROUP + v / perRow;
+                int j = v % perRow * Lanes.N;
+                IntVector code = encodeLanes(FloatVector.fromArray(Lanes.F, tile, faceBase + (v / perRow) * TILE + j),
+                        out[outOff + r] & 0xFF, 8, flushSubnormals);
+                // VEncode.storeBytes written out: a helper call could fall past C2's inlining budget.
+                ByteVector b = (ByteVector) code.convertShape(I2B, Lanes.B_PER_LANE, 0);
+                int at = outOff + BfpCodec.EXPONENT_BYTES + r * GROUP + j;
+                if (Lanes.BITS == 128) {
+                    b.intoArray(out, at, Lanes.BYTE_LANES);
+                } else {
+                    b.intoArray(out, at);
+                }
             }
         }
     }

@@ -271,4 +271,13 @@ final class VPasses {
         }
         return true;
     }
+
+    /**
+     * Packs one 8-bit Tenstorrent block-float tile ({@link VBfp#packTile}): its 64 shared exponents,
+     * then its codes, in a compilation unit of its own.
+     */
+    static void bfpPackTile8(float[] tile, int off, boolean flushSubnormals, byte[] out, int outOff) {
+        VBfp.sharedExponents(tile, off, out, outOff);
+        VBfp.encodeTile8(tile, off, flushSubnormals, out, outOff);
+    }
 }
