@@ -280,4 +280,27 @@ final class VPasses {
         VBfp.sharedExponents(tile, off, out, outOff);
         VBfp.encodeTile8(tile, off, flushSubnormals, out, outOff);
     }
+
+    /**
+     * Decodes whole vectors of one-byte codes ({@link VDecode#decodeCodes}) and returns the index of
+     * the first element left to the caller's scalar tail.
+     */
+    static int decodeBytes(byte[] codes, int off, float[] dst, int dOff, int n, int mask, VDecode.DecodeConsts k) {
+        int loaded = Lanes.B_PER_LANE.length();
+        int i = 0;
+        for (; i + 2 * Lanes.N <= n && off + i + Lanes.N + loaded <= codes.length; i += 2 * Lanes.N) {
+            IntVector c0 = ((IntVector) ByteVector.fromArray(Lanes.B_PER_LANE, codes, off + i).convertShape(B2I, Lanes.I, 0))
+                    .and(mask);
+            IntVector c1 = ((IntVector) ByteVector.fromArray(Lanes.B_PER_LANE, codes, off + i + Lanes.N)
+                    .convertShape(B2I, Lanes.I, 0)).and(mask);
+            VDecode.decodeLanes(c0, k).intoArray(dst, dOff + i);
+            VDecode.decodeLanes(c1, k).intoArray(dst, dOff + i + Lanes.N);
+        }
+        for (; i + Lanes.N <= n && off + i + loaded <= codes.length; i += Lanes.N) {
+            IntVector c = ((IntVector) ByteVector.fromArray(Lanes.B_PER_LANE, codes, off + i).convertShape(B2I, Lanes.I, 0))
+                    .and(mask);
+            VDecode.decodeLanes(c, k).intoArray(dst, dOff + i);
+        }
+        return i;
+    }
 }
