@@ -10,6 +10,7 @@ import dev.qlens.core.io.TensorEntry;
 import dev.qlens.core.numeric.FloatFormat;
 import dev.qlens.core.tensor.DType;
 import dev.qlens.core.tensor.Shapes;
+import dev.qlens.formats.comfy.ConvRot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -134,6 +135,12 @@ final class ComfyDetector {
             t = scaled(w, scale, expected, Convention.COMFY, format, sources);
         } else if (format.startsWith("int8")) {
             t = scaled(w, scale, DType.I8, Convention.COMFY, format, sources);
+            int group = convrotGroup(cfg);
+            if (format.equals("int8_tensorwise") && flag(cfg, "convrot") && t.kind() == LogicalTensor.Kind.QUANTIZED) {
+                t = rotated(t, w, group, sources);
+            }
+        } else if (format.equals("convrot_w4a4")) {
+            t = w4a4(w, scale, convrotGroup(cfg), sources);
         } else if (format.equals("nvfp4")) {
             t = Nvfp4Support.view(w, scale, c.tensor(layer + ".weight_scale_2"), true, Convention.COMFY, sources);
         } else if (format.equals("mxfp8")) {
@@ -143,6 +150,66 @@ final class ComfyDetector {
                     sources, w.origin(), "ComfyUI format '" + format + "' is not supported by qlens");
         }
         claims.claim(weightName, t);
+    }
+
+    /** A config entry, at the top level or inside the older "params" object. */
+    private static JsonElement entry(JsonObject cfg, String key) {
+        if (cfg.has(key)) {
+            return cfg.get(key);
+        }
+        JsonElement params = cfg.get("params");
+        return params != null && params.isJsonObject() ? params.getAsJsonObject().get(key) : null;
+    }
+
+    private static boolean flag(JsonObject cfg, String key) {
+        JsonElement e = entry(cfg, key);
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean() && e.getAsBoolean();
+    }
+
+    /** {@code convrot_groupsize}, ComfyUI's default 256 when absent. */
+    static int convrotGroup(JsonObject cfg) {
+        JsonElement e = entry(cfg, "convrot_groupsize");
+        if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            return e.getAsInt();
+        }
+        return 256;
+    }
+
+    /** An int8 view whose stored weight is ConvRot-rotated: the rotation is undone on reading. */
+    private static LogicalTensor rotated(LogicalTensor t, TensorEntry w, int group, List<String> sources) {
+        long[] s = w.shape();
+        if (!ConvRot.validGroup(group) || s.length != 2 || s[1] % group != 0) {
+            return LogicalTensor.unsupported(w.name(), s, w.dtype(), Convention.COMFY, "int8_tensorwise", sources,
+                    w.origin(), "convrot_groupsize " + group + " is not a power of 4 dividing the " + (s.length == 2 ? s[1] : 0)
+                            + " input columns");
+        }
+        return LogicalTensor.quantized(w.name(), s, w.dtype(), Convention.COMFY, "int8_tensorwise",
+                t.granularity() + ", ConvRot " + group, t.blockSize(), sources, w.origin(),
+                () -> new RotatedView(t.open(), group), t::scaleSummary);
+    }
+
+    /** convrot_w4a4: signed int4 pairs (low nibble first), float32 scale per row, ConvRot undone. */
+    private static LogicalTensor w4a4(TensorEntry w, TensorEntry scale, int group, List<String> sources) {
+        long[] s = w.shape();
+        String fmt = "convrot_w4a4";
+        if (s.length != 2 || !(w.dtype() == DType.I8 || w.dtype() == DType.U8) || scale == null) {
+            return LogicalTensor.unsupported(w.name(), s, w.dtype(), Convention.COMFY, fmt, sources, w.origin(),
+                    "convrot_w4a4 needs a 2-D int8 tensor of packed int4 pairs and a weight_scale");
+        }
+        long[] logical = {s[0], s[1] * 2};
+        if (!ConvRot.validGroup(group) || logical[1] % group != 0) {
+            return LogicalTensor.unsupported(w.name(), logical, w.dtype(), Convention.COMFY, fmt, sources, w.origin(),
+                    "convrot_groupsize " + group + " is not a power of 4 dividing the " + logical[1] + " input columns");
+        }
+        if (scale.numel() != s[0]) {
+            return LogicalTensor.unsupported(w.name(), logical, w.dtype(), Convention.COMFY, fmt, sources, w.origin(),
+                    "weight_scale holds " + scale.numel() + " values; expected one per row (" + s[0] + ")");
+        }
+        ScaleBroadcast b = ScaleBroadcast.of(logical, new long[] {s[0], 1}, null);
+        return LogicalTensor.quantized(w.name(), logical, w.dtype(), Convention.COMFY, fmt,
+                "per row, int4, ConvRot " + group, 0, sources, w.origin(),
+                () -> new RotatedView(new ScaledDequantView(new PackedInt4View(w), Scales.floats(scale), null, b), group),
+                () -> Scales.summarize(Scales.floats(scale)));
     }
 
     private static void legacy(Checkpoint c, Claims claims, String layer) {

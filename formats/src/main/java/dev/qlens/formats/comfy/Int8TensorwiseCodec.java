@@ -1,0 +1,159 @@
+package dev.qlens.formats.comfy;
+
+import dev.qlens.core.tensor.DType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ComfyUI's {@code int8_tensorwise}: int8 codes with a float32 scale per tensor (a 0-d tensor) or per
+ * row ({@code [out, 1]}), optionally on a ConvRot-rotated weight (per row only). comfy-kitchen's order
+ * of operations: {@code scale = max(float32(amax) / 127, 1e-30)}; the quotient {@code x / scale} is taken
+ * in the weight's dtype (the scale rounded to it first, 0 replaced by the dtype's smallest normal),
+ * rounded half to even and clamped to [-128, 127].
+ */
+final class Int8TensorwiseCodec extends LayerCodec {
+    private final boolean perRow;
+    private final int convrot;
+
+    /** Layer state: stored scales (one, or one per row) and the divisors in the compute dtype. */
+    static final class Layer extends QLayer {
+        float[] scale;
+        float[] divisor;
+
+        Layer(String name, int rows, int cols, DType dtype, float[] x) {
+            super(name, rows, cols, rows, cols, dtype, x);
+        }
+    }
+
+    /**
+     * @param perRow one scale per row
+     * @param convrot ConvRot group size, or 0 for none (needs perRow)
+     */
+    Int8TensorwiseCodec(boolean perRow, int convrot) {
+        if (convrot != 0) {
+            ConvRot.checkGroup(convrot);
+            if (!perRow) {
+                throw new IllegalArgumentException("ConvRot needs per-row scales (--scaling-mode row), as ComfyUI requires");
+            }
+        }
+        this.perRow = perRow;
+        this.convrot = convrot;
+    }
+
+    @Override
+    public ComfyFormat format() {
+        return ComfyFormat.INT8_TENSORWISE;
+    }
+
+    @Override
+    public String unsupported(long rows, long cols) {
+        if (convrot != 0 && cols % convrot != 0) {
+            return cols + " input columns are not a multiple of the ConvRot group size " + convrot;
+        }
+        return null;
+    }
+
+    @Override
+    public long[] storedWeightShape(long rows, long cols) {
+        return new long[] {rows, cols};
+    }
+
+    @Override
+    public long storedBytes(long rows, long cols) {
+        return rows * cols + 4 * (perRow ? rows : 1);
+    }
+
+    @Override
+    public QLayer prepare(String name, float[] w, int rows, int cols, DType dtype) {
+        checkFinite(name, w);
+        float[] x = convrot == 0 ? w : ConvRot.rotate(w, rows, cols, convrot, dtype);
+        return new Layer(name, rows, cols, dtype, x);
+    }
+
+    @Override
+    public void chooseScales(QLayer layer, boolean search) {
+        Layer l = (Layer) layer;
+        int groups = perRow ? l.rows : 1;
+        int len = perRow ? l.cols : l.size();
+        l.scale = new float[groups];
+        l.divisor = new float[groups];
+        for (int g = 0; g < groups; g++) {
+            float amax = absMax(l.x, g * len, len);
+            float best = scaleOf(amax);
+            if (search && amax > 0) {
+                best = IntClipSearch.best(l.x, g * len, len, amax, -128f, 127f, l.dtype, Int8TensorwiseCodec::scaleOf);
+            }
+            l.scale[g] = best;
+            l.divisor[g] = divisor(best, l.dtype);
+        }
+    }
+
+    /** kitchen's scale for a group whose largest magnitude is amax. */
+    static float scaleOf(float amax) {
+        return Math.max(amax / 127f, 1e-30f);
+    }
+
+    /** The scale as kitchen divides by it: rounded to the dtype, 0 replaced by the smallest normal. */
+    static float divisor(float scale, DType dtype) {
+        float d = TorchDtype.round(dtype, scale);
+        return d == 0f ? TorchDtype.tiny(dtype) : d;
+    }
+
+    @Override
+    public void encode(QLayer layer, float[] values) {
+        Layer l = (Layer) layer;
+        int len = perRow ? l.cols : l.size();
+        for (int g = 0; g < l.divisor.length; g++) {
+            quantizeRun(values, g * len, len, l.divisor[g], l.dtype, -128f, 127f, l.codes);
+        }
+    }
+
+    /** q = clamp(rint(round_dtype(v / divisor)), lo, hi) for a run of values. */
+    static void quantizeRun(float[] v, int off, int n, float divisor, DType dtype, float lo, float hi, byte[] codes) {
+        for (int i = off; i < off + n; i++) {
+            float q = (float) Math.rint(TorchDtype.round(dtype, v[i] / divisor));
+            codes[i] = (byte) (int) Math.max(lo, Math.min(hi, q));
+        }
+    }
+
+    @Override
+    public void dequantize(QLayer layer, float[] out) {
+        Layer l = (Layer) layer;
+        int len = perRow ? l.cols : l.size();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = l.codes[i] * l.scale[i / len];
+        }
+    }
+
+    @Override
+    public float[] toOriginal(QLayer layer, float[] targetValues) {
+        return convrot == 0 ? targetValues : ConvRot.rotate(targetValues, layer.rows, layer.cols, convrot, DType.F32);
+    }
+
+    @Override
+    public List<StoredTensor> tensors(QLayer layer) {
+        Layer l = (Layer) layer;
+        List<StoredTensor> out = new ArrayList<>();
+        out.add(new StoredTensor("weight", DType.I8, new long[] {l.rows, l.cols}, l.codes));
+        long[] shape = perRow ? new long[] {l.rows, 1} : new long[0];
+        out.add(new StoredTensor("weight_scale", DType.F32, shape, Floats.toBytes(l.scale)));
+        return out;
+    }
+
+    @Override
+    public Map<String, Object> config(QLayer layer) {
+        Map<String, Object> m = new LinkedHashMap<>(super.config(layer));
+        if (convrot != 0) {
+            m.put("convrot", true);
+            m.put("convrot_groupsize", convrot);
+        }
+        return m;
+    }
+
+    @Override
+    public String granularity(QLayer layer) {
+        return (perRow ? "per row" : "per tensor") + (convrot != 0 ? ", ConvRot " + convrot : "");
+    }
+}
