@@ -10,6 +10,7 @@ import dev.qlens.cli.commands.DecodeCommand;
 import dev.qlens.cli.commands.EncodeCommand;
 import dev.qlens.cli.commands.FormatsCommand;
 import dev.qlens.cli.commands.InspectCommand;
+import dev.qlens.cli.commands.QuantizeCommand;
 import dev.qlens.core.QlensException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = {"qlens: bit-exact low-precision formats, checkpoint inspection, quantization error analysis.",
                 "Results go to stdout; progress and warnings go to stderr."},
         subcommands = {InspectCommand.class, CastCommand.class, EncodeCommand.class, DecodeCommand.class,
-                CompareCommand.class, DemoCommand.class, SweepCommand.class, SvdCommand.class, FormatsCommand.class, BenchCommand.class, HelpCommand.class})
+                CompareCommand.class, QuantizeCommand.class, DemoCommand.class, SweepCommand.class, SvdCommand.class, FormatsCommand.class, BenchCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a job that failed because of its input. */
     public static final int EXIT_FAILURE = 1;

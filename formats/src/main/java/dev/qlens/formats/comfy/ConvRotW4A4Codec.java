@@ -49,13 +49,9 @@ final class ConvRotW4A4Codec extends LayerCodec {
     }
 
     @Override
-    public long[] storedWeightShape(long rows, long cols) {
-        return new long[] {rows, cols / 2};
-    }
-
-    @Override
-    public long storedBytes(long rows, long cols) {
-        return rows * cols / 2 + 4 * rows;
+    public List<TensorLayout> layout(long rows, long cols) {
+        return List.of(new TensorLayout("weight", DType.I8, new long[] {rows, cols / 2}),
+                new TensorLayout("weight_scale", DType.F32, new long[] {rows}));
     }
 
     @Override
@@ -119,8 +115,8 @@ final class ConvRotW4A4Codec extends LayerCodec {
     }
 
     @Override
-    public Map<String, Object> config(QLayer layer) {
-        Map<String, Object> m = new LinkedHashMap<>(super.config(layer));
+    public Map<String, Object> config(long rows, long cols) {
+        Map<String, Object> m = new LinkedHashMap<>(super.config(rows, cols));
         m.put("convrot_groupsize", convrot);
         return m;
     }

@@ -58,14 +58,11 @@ final class CtqBlockCodec extends LayerCodec {
     }
 
     @Override
-    public long[] storedWeightShape(long rows, long cols) {
-        return new long[] {rows, cols};
-    }
-
-    @Override
-    public long storedBytes(long rows, long cols) {
-        long scales = tiled(rows, cols) ? (rows / group) * (cols / group) : rows;
-        return rows * cols + 4 * scales;
+    public List<TensorLayout> layout(long rows, long cols) {
+        DType codes = format == ComfyFormat.INT8_BLOCKWISE ? DType.I8 : DType.F8_E4M3;
+        long[] scaleShape = tiled(rows, cols) ? new long[] {rows / group, cols / group} : new long[] {rows};
+        return List.of(new TensorLayout("weight", codes, new long[] {rows, cols}),
+                new TensorLayout("weight_scale", DType.F32, scaleShape));
     }
 
     @Override
@@ -150,10 +147,9 @@ final class CtqBlockCodec extends LayerCodec {
     }
 
     @Override
-    public Map<String, Object> config(QLayer layer) {
-        Layer l = (Layer) layer;
+    public Map<String, Object> config(long rows, long cols) {
         Map<String, Object> m = new LinkedHashMap<>();
-        if (l.rowwise) {
+        if (!tiled(rows, cols)) {
             m.put("format", ComfyFormat.FLOAT8_E4M3FN_ROWWISE.cliName());
         } else {
             m.put("format", format.cliName());

@@ -45,13 +45,10 @@ final class Fp8TensorCodec extends LayerCodec {
     }
 
     @Override
-    public long[] storedWeightShape(long rows, long cols) {
-        return new long[] {rows, cols};
-    }
-
-    @Override
-    public long storedBytes(long rows, long cols) {
-        return rows * cols + 4;
+    public List<TensorLayout> layout(long rows, long cols) {
+        String scaleName = format == ComfyFormat.SCALED_FP8 ? "scale_weight" : "weight_scale";
+        return List.of(new TensorLayout("weight", codeType, new long[] {rows, cols}),
+                new TensorLayout(scaleName, DType.F32, new long[0]));
     }
 
     @Override

@@ -56,13 +56,9 @@ final class Int8TensorwiseCodec extends LayerCodec {
     }
 
     @Override
-    public long[] storedWeightShape(long rows, long cols) {
-        return new long[] {rows, cols};
-    }
-
-    @Override
-    public long storedBytes(long rows, long cols) {
-        return rows * cols + 4 * (perRow ? rows : 1);
+    public List<TensorLayout> layout(long rows, long cols) {
+        return List.of(new TensorLayout("weight", DType.I8, new long[] {rows, cols}),
+                new TensorLayout("weight_scale", DType.F32, perRow ? new long[] {rows, 1} : new long[0]));
     }
 
     @Override
@@ -143,8 +139,8 @@ final class Int8TensorwiseCodec extends LayerCodec {
     }
 
     @Override
-    public Map<String, Object> config(QLayer layer) {
-        Map<String, Object> m = new LinkedHashMap<>(super.config(layer));
+    public Map<String, Object> config(long rows, long cols) {
+        Map<String, Object> m = new LinkedHashMap<>(super.config(rows, cols));
         if (convrot != 0) {
             m.put("convrot", true);
             m.put("convrot_groupsize", convrot);

@@ -22,11 +22,17 @@ public abstract class LayerCodec {
         return null;
     }
 
-    /** The shape of the stored weight tensor for a {@code rows x cols} weight (padding, packing). */
-    public abstract long[] storedWeightShape(long rows, long cols);
+    /** The tensors written for a {@code rows x cols} weight, in file order (the JSON marker excluded). */
+    public abstract List<TensorLayout> layout(long rows, long cols);
 
     /** Bytes of every tensor written for a {@code rows x cols} weight (codes and scales, JSON excluded). */
-    public abstract long storedBytes(long rows, long cols);
+    public final long storedBytes(long rows, long cols) {
+        long sum = 0;
+        for (TensorLayout t : layout(rows, cols)) {
+            sum += t.bytes();
+        }
+        return sum;
+    }
 
     /**
      * Builds the target matrix from the original weight (row-major {@code rows x cols} float32 values,
@@ -57,8 +63,11 @@ public abstract class LayerCodec {
     /** The tensors written for the layer, in file order; suffixes follow the layer name and a dot. */
     public abstract List<StoredTensor> tensors(QLayer layer);
 
-    /** The layer's {@code .comfy_quant} entries in ComfyUI's key order (without full_precision_matrix_mult). */
-    public Map<String, Object> config(QLayer layer) {
+    /**
+     * The {@code .comfy_quant} entries for a {@code rows x cols} weight, in the key order ComfyUI writes
+     * (full_precision_matrix_mult excluded: the caller adds it).
+     */
+    public Map<String, Object> config(long rows, long cols) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", format().cliName());
         return m;

@@ -73,12 +73,13 @@ public final class LearnedRounding {
      * What the rounding did.
      *
      * @param k the rank used
-     * @param rtnObjective the objective of round-to-nearest
+     * @param startObjective the objective of the codes learned rounding started from (round-to-nearest
+     *     at the chosen scales)
      * @param finalObjective the objective of the codes now in the layer
      * @param rounds rounding passes after round-to-nearest
-     * @param changedCodes codes that differ from round-to-nearest
+     * @param changedCodes codes that differ from the starting codes
      */
-    public record Outcome(int k, double rtnObjective, double finalObjective, int rounds, long changedCodes) {
+    public record Outcome(int k, double startObjective, double finalObjective, int rounds, long changedCodes) {
     }
 
     private final Gemm gemm;

@@ -47,15 +47,12 @@ final class Mxfp8LayerCodec extends LayerCodec {
     }
 
     @Override
-    public long[] storedWeightShape(long rows, long cols) {
-        return new long[] {roundUp(rows, BLOCK), roundUp(cols, BLOCK)};
-    }
-
-    @Override
-    public long storedBytes(long rows, long cols) {
+    public List<TensorLayout> layout(long rows, long cols) {
         long r = roundUp(rows, BLOCK);
         long c = roundUp(cols, BLOCK);
-        return r * c + BlockedScaleLayout.paddedRows(r) * BlockedScaleLayout.paddedCols(c / BLOCK);
+        return List.of(new TensorLayout("weight", DType.F8_E4M3, new long[] {r, c}),
+                new TensorLayout("weight_scale", DType.F8_E8M0,
+                        new long[] {BlockedScaleLayout.paddedRows(r), BlockedScaleLayout.paddedCols(c / BLOCK)}));
     }
 
     @Override

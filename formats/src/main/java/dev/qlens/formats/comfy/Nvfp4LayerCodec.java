@@ -52,15 +52,13 @@ final class Nvfp4LayerCodec extends LayerCodec {
     }
 
     @Override
-    public long[] storedWeightShape(long rows, long cols) {
-        return new long[] {roundUp(rows, BLOCK), roundUp(cols, BLOCK) / 2};
-    }
-
-    @Override
-    public long storedBytes(long rows, long cols) {
+    public List<TensorLayout> layout(long rows, long cols) {
         long r = roundUp(rows, BLOCK);
         long c = roundUp(cols, BLOCK);
-        return r * c / 2 + BlockedScaleLayout.paddedRows(r) * BlockedScaleLayout.paddedCols(c / BLOCK) + 4;
+        return List.of(new TensorLayout("weight", DType.U8, new long[] {r, c / 2}),
+                new TensorLayout("weight_scale", DType.F8_E4M3,
+                        new long[] {BlockedScaleLayout.paddedRows(r), BlockedScaleLayout.paddedCols(c / BLOCK)}),
+                new TensorLayout("weight_scale_2", DType.F32, new long[0]));
     }
 
     @Override

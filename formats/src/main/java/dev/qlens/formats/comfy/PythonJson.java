@@ -8,7 +8,8 @@ import java.util.Map;
  * ComfyUI stores in {@code .comfy_quant} tensors and in the {@code _quantization_metadata} header entry:
  * separators {@code ", "} and {@code ": "}, keys in insertion order, every non-ASCII character escaped
  * as {@code \}{@code uXXXX} (UTF-16 code units, lower-case hex), control characters escaped, no
- * trailing newline. Supported values: maps with string keys, lists, strings, booleans, integers and null.
+ * trailing newline. Supported values: maps with string keys, lists, strings, booleans, integers,
+ * doubles (Python's {@code repr}: shortest round-trip digits, {@code NaN}, {@code Infinity}) and null.
  */
 public final class PythonJson {
     private PythonJson() {
@@ -30,6 +31,8 @@ public final class PythonJson {
             sb.append(((Boolean) v) ? "true" : "false");
         } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
             sb.append(((Number) v).longValue());
+        } else if (v instanceof Double || v instanceof Float) {
+            sb.append(repr(((Number) v).doubleValue()));
         } else if (v instanceof Map) {
             sb.append('{');
             boolean first = true;
@@ -60,6 +63,36 @@ public final class PythonJson {
         } else {
             throw new IllegalArgumentException("cannot write a " + v.getClass().getSimpleName() + " as Python JSON");
         }
+    }
+
+    /** Python's repr of a float: the shortest digits that read back, fixed notation for 1e-4 <= |x| < 1e16. */
+    static String repr(double x) {
+        if (Double.isNaN(x)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(x)) {
+            return x > 0 ? "Infinity" : "-Infinity";
+        }
+        if (x == 0) {
+            return (Double.doubleToRawLongBits(x) < 0 ? "-" : "") + "0.0";
+        }
+        java.math.BigDecimal d = null;
+        for (int p = 1; p <= 17; p++) {
+            d = new java.math.BigDecimal(x).round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
+            if (d.doubleValue() == x) {
+                break;
+            }
+        }
+        d = d.stripTrailingZeros();
+        int exponent = d.precision() - d.scale() - 1;
+        String digits = d.unscaledValue().abs().toString();
+        String sign = x < 0 ? "-" : "";
+        if (exponent >= -4 && exponent < 16) {
+            String plain = d.abs().toPlainString();
+            return sign + (plain.contains(".") ? plain : plain + ".0");
+        }
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
     }
 
     private static void string(StringBuilder sb, String s) {

@@ -203,6 +203,28 @@ public final class LogicalTensor {
         return summary;
     }
 
+    /**
+     * The top-left {@code rows x cols} of a 2-D quantized tensor stored with padding (ComfyUI's NVFP4 pads
+     * to multiples of 16, MXFP8 to 32; ComfyUI crops to the module's shape when it dequantizes), or null
+     * when this tensor is not such a padded version of that shape.
+     */
+    public LogicalTensor croppedTo(long[] target) {
+        if (kind != Kind.QUANTIZED || shape.length != 2 || target.length != 2 || blockSize <= 1) {
+            return null;
+        }
+        long pad = "nvfp4".equals(format) ? 16 : "mxfp8".equals(format) ? 32 : 0;
+        if (pad == 0 || shape[0] != (target[0] + pad - 1) / pad * pad || shape[1] != (target[1] + pad - 1) / pad * pad
+                || java.util.Arrays.equals(shape, target)) {
+            return null;
+        }
+        long cols = shape[1];
+        Opener inner = opener;
+        LogicalTensor t = new LogicalTensor(name, target, kind, storedDtype, convention, format, granularity, blockSize,
+                sources, problem, () -> new CroppedView(inner.open(), cols, target), summarizer, origin);
+        t.note = "padded " + Shapes.toString(shape) + " cropped";
+        return t;
+    }
+
     @Override
     public String toString() {
         return name + " " + Shapes.toString(shape) + " " + scheme();

@@ -71,6 +71,13 @@ class ComfyVectorsTest {
             List<String> expectedNames = new ArrayList<>();
             c.getAsJsonArray("outputs").forEach(e -> expectedNames.add(e.getAsString()));
             assertEquals(expectedNames, got.stream().map(StoredTensor::suffix).toList(), "tensors written");
+            List<TensorLayout> planned = codec.layout(rows, cols);
+            assertEquals(planned.size(), got.size(), "layout announced before quantizing");
+            for (int i = 0; i < got.size(); i++) {
+                assertEquals(planned.get(i).suffix(), got.get(i).suffix());
+                assertEquals(planned.get(i).dtype(), got.get(i).dtype(), got.get(i).suffix() + " dtype");
+                assertArrayEquals(planned.get(i).shape(), got.get(i).shape(), got.get(i).suffix() + " planned shape");
+            }
             for (StoredTensor t : got) {
                 TensorEntry expected = ck.tensor(name + "." + t.suffix());
                 assertArrayEquals(expected.shape(), t.shape(), t.suffix() + " shape");

@@ -50,6 +50,8 @@ public final class TensorPairing {
             } else if (a.kind() == LogicalTensor.Kind.UNSUPPORTED || b.kind() == LogicalTensor.Kind.UNSUPPORTED) {
                 LogicalTensor bad = b.kind() == LogicalTensor.Kind.UNSUPPORTED ? b : a;
                 p.unsupported.add(new Skipped(a.name(), (bad == b ? "quantized: " : "original: ") + bad.scheme()));
+            } else if (!Arrays.equals(a.shape(), b.shape()) && b.croppedTo(a.shape()) != null) {
+                p.pairs.add(new Pair(a, b.croppedTo(a.shape())));
             } else if (!Arrays.equals(a.shape(), b.shape())) {
                 p.shapeMismatches.add(new Skipped(a.name(), "original " + Shapes.toString(a.shape()) + " vs quantized "
                         + Shapes.toString(b.shape())));

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
@@ -67,6 +68,7 @@ public final class SafetensorsWriter {
     private final List<TensorSpec> tensors = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
     private Map<String, String> metadata = new LinkedHashMap<>();
+    private Function<List<String>, Map<String, String>> shardMetadata;
     private final List<Path> inputs = new ArrayList<>();
     private boolean overwrite;
     private long maxShardBytes;
@@ -84,6 +86,16 @@ public final class SafetensorsWriter {
     /** Header {@code __metadata__} to write (kept in order). */
     public SafetensorsWriter metadata(Map<String, String> m) {
         this.metadata = new LinkedHashMap<>(m);
+        return this;
+    }
+
+    /**
+     * Header {@code __metadata__} computed per output file from the names of the tensors it holds
+     * (for entries that describe tensors, such as ComfyUI's {@code _quantization_metadata}); replaces
+     * {@link #metadata}.
+     */
+    public SafetensorsWriter metadataPerShard(Function<List<String>, Map<String, String>> m) {
+        this.shardMetadata = m;
         return this;
     }
 
@@ -229,7 +241,13 @@ public final class SafetensorsWriter {
     }
 
     private void writeFile(FileChannel ch, List<TensorSpec> specs, Path target) throws IOException {
-        byte[] json = headerJson(specs, metadata).getBytes(StandardCharsets.UTF_8);
+        Map<String, String> meta = metadata;
+        if (shardMetadata != null) {
+            List<String> names = new ArrayList<>();
+            specs.forEach(t -> names.add(t.name()));
+            meta = shardMetadata.apply(names);
+        }
+        byte[] json = headerJson(specs, meta).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
         ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(padded).put(json);

@@ -1,0 +1,189 @@
+package dev.qlens.cli.jobs.quantize;
+
+import dev.qlens.core.QlensException;
+import dev.qlens.core.io.FloatView;
+import dev.qlens.core.kernel.KernelProvider;
+import dev.qlens.core.linalg.Gemm;
+import dev.qlens.core.metrics.ArrayComparison;
+import dev.qlens.core.metrics.ErrorMetrics;
+import dev.qlens.core.tensor.DType;
+import dev.qlens.formats.comfy.CodecSpec;
+import dev.qlens.formats.comfy.ComfyFormat;
+import dev.qlens.formats.comfy.LayerCodec;
+import dev.qlens.formats.comfy.LearnedRounding;
+import dev.qlens.formats.comfy.PythonJson;
+import dev.qlens.formats.comfy.QLayer;
+import dev.qlens.formats.comfy.StoredTensor;
+import dev.qlens.formats.comfy.TensorLayout;
+import dev.qlens.formats.comfy.TorchDtype;
+import dev.qlens.formats.convention.LogicalTensor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Quantizes one layer: reads its weight, runs the codec (round-to-nearest, then scale search and
+ * learned rounding when asked), measures the error against the original exactly as {@code qlens
+ * compare} will, and builds the tensors to write.
+ */
+public final class LayerQuantizer {
+    private final QuantizeOptions o;
+    private final Gemm gemm;
+
+    /**
+     * @param gemm the matrix product learned rounding uses
+     */
+    public LayerQuantizer(QuantizeOptions o, Gemm gemm) {
+        this.o = o;
+        this.gemm = gemm;
+    }
+
+    /** The tensors a quantized layer writes, with full names, before any value is known. */
+    public static List<TensorLayout> layout(LayerPlan p, QuantizeOptions o) {
+        long[] s = p.tensor().shape();
+        String layer = layerName(p.name());
+        List<TensorLayout> out = new ArrayList<>();
+        for (TensorLayout t : p.spec().codec().layout(s[0], s[1])) {
+            out.add(new TensorLayout(layer + "." + t.suffix(), t.dtype(), t.shape()));
+        }
+        if (writesInputScale(p.spec(), o)) {
+            String n = p.spec().format() == ComfyFormat.SCALED_FP8 ? "scale_input" : "input_scale";
+            out.add(new TensorLayout(layer + "." + n, DType.F32, new long[0]));
+        }
+        if (p.spec().format() != ComfyFormat.SCALED_FP8) {
+            out.add(new TensorLayout(layer + ".comfy_quant", DType.U8, new long[] {configBytes(p).length}));
+        }
+        return out;
+    }
+
+    /** The layer name: the weight name without {@code .weight}. */
+    public static String layerName(String weightName) {
+        return weightName.endsWith(".weight") ? weightName.substring(0, weightName.length() - 7) : weightName;
+    }
+
+    /** Whether the layer gets a static input scale (formats whose activations ComfyUI scales statically). */
+    static boolean writesInputScale(CodecSpec spec, QuantizeOptions o) {
+        if (o.inputScale() == null) {
+            return false;
+        }
+        ComfyFormat f = spec.format();
+        boolean fp8 = f == ComfyFormat.FLOAT8_E4M3FN || f == ComfyFormat.FLOAT8_E5M2 || f == ComfyFormat.SCALED_FP8;
+        return fp8 || (f == ComfyFormat.NVFP4 && !o.inputScale().fromWeight());
+    }
+
+    /** The layer's {@code .comfy_quant} entries, in ComfyUI's key order. */
+    public static Map<String, Object> config(LayerPlan p) {
+        long[] s = p.tensor().shape();
+        Map<String, Object> m = p.spec().codec().config(s[0], s[1]);
+        if (p.fullPrecisionMm()) {
+            m.put("full_precision_matrix_mult", true);
+        }
+        return m;
+    }
+
+    static byte[] configBytes(LayerPlan p) {
+        return PythonJson.dumps(config(p)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Quantizes the layer.
+     *
+     * @param bias the layer's bias values when bias correction is on, else null
+     */
+    public LayerOutcome quantize(LayerPlan p, float[] bias) throws IOException {
+        long t0 = System.nanoTime();
+        LogicalTensor t = p.tensor();
+        int rows = (int) t.shape()[0];
+        int cols = (int) t.shape()[1];
+        float[] w = readAll(t);
+        DType dtype = t.kind() == LogicalTensor.Kind.PLAIN ? TorchDtype.computeDtype(t.storedDtype()) : DType.F32;
+        LayerCodec codec = p.spec().codec();
+        String layer = layerName(p.name());
+        QLayer q;
+        try {
+            q = codec.prepare(p.name(), w, rows, cols, dtype);
+        } catch (IllegalArgumentException e) {
+            throw new QlensException(o.input() + ": layer " + layer + ": " + e.getMessage());
+        }
+        codec.quantize(q, false);
+        float[] dq = new float[q.size()];
+        ErrorMetrics rtn = measure(codec, q, w, dq);
+        ErrorMetrics result = rtn;
+        if (o.scaleSearch()) {
+            codec.quantize(q, true);
+            result = measure(codec, q, w, dq);
+        }
+        LearnedRounding.Outcome learned = null;
+        double startObjective = Double.NaN;
+        boolean reverted = false;
+        if (o.learned() != null) {
+            byte[] start = q.codes.clone();
+            ErrorMetrics startMetrics = result;
+            learned = new LearnedRounding(gemm).apply(codec, q, o.learned());
+            startObjective = learned.startObjective();
+            result = measure(codec, q, w, dq);
+            if (result.errorNorm() > startMetrics.errorNorm() && !o.allowWorse()) {
+                System.arraycopy(start, 0, q.codes, 0, start.length);
+                result = startMetrics;
+                reverted = true;
+            }
+        }
+        float[] corrected = null;
+        if (bias != null && o.biasCorrection() != null) {
+            codec.dequantize(q, dq);
+            corrected = BiasCorrection.correct(w, codec.toOriginal(q, dq), bias, rows, cols, o.biasCorrection());
+        }
+        List<StoredTensor> tensors = new ArrayList<>();
+        for (StoredTensor s : codec.tensors(q)) {
+            tensors.add(new StoredTensor(layer + "." + s.suffix(), s.dtype(), s.shape(), s.data()));
+        }
+        if (writesInputScale(p.spec(), o)) {
+            float v = o.inputScale().fromWeight() ? weightScale(tensors) : (float) o.inputScale().value();
+            String n = p.spec().format() == ComfyFormat.SCALED_FP8 ? "scale_input" : "input_scale";
+            byte[] b = new byte[4];
+            dev.qlens.core.kernel.LittleEndian.putInt(b, 0, Float.floatToRawIntBits(v));
+            tensors.add(new StoredTensor(layer + "." + n, DType.F32, new long[0], b));
+        }
+        if (p.spec().format() != ComfyFormat.SCALED_FP8) {
+            byte[] json = configBytes(p);
+            tensors.add(new StoredTensor(layer + ".comfy_quant", DType.U8, new long[] {json.length}, json));
+        }
+        return new LayerOutcome(tensors, rtn, result, codec.granularity(q), learned, startObjective, reverted, corrected,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The per-tensor weight scale among the layer's tensors (FP8 formats). */
+    private static float weightScale(List<StoredTensor> tensors) {
+        for (StoredTensor s : tensors) {
+            if (s.suffix().endsWith(".weight_scale") || s.suffix().endsWith(".scale_weight")) {
+                return Float.intBitsToFloat(dev.qlens.core.kernel.LittleEndian.getInt(s.data(), 0));
+            }
+        }
+        throw new IllegalStateException("no per-tensor weight scale to copy into input_scale");
+    }
+
+    /** Error of the codes now in the layer against the original weight, as compare measures it. */
+    private static ErrorMetrics measure(LayerCodec codec, QLayer q, float[] w, float[] dq) {
+        codec.dequantize(q, dq);
+        return ArrayComparison.measure(KernelProvider.get(), w, codec.toOriginal(q, dq));
+    }
+
+    /** Reads a whole tensor (up to 2^31 - 1 elements) in chunks. */
+    static float[] readAll(LogicalTensor t) throws IOException {
+        long n = t.numel();
+        float[] out = new float[Math.toIntExact(n)];
+        FloatView v = t.open();
+        int chunk = 1 << 20;
+        for (int i = 0; i < out.length; i += chunk) {
+            int len = Math.min(chunk, out.length - i);
+            try {
+                v.read(i, out, i, len);
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(t.origin() + ": cannot read tensor '" + t.name() + "': " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+}
