@@ -15,6 +15,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * The loops of the scaled and block formats, one pass each: encoding (codes and scales) and
@@ -300,6 +301,80 @@ final class VPasses {
             IntVector c = ((IntVector) ByteVector.fromArray(Lanes.B_PER_LANE, codes, off + i).convertShape(B2I, Lanes.I, 0))
                     .and(mask);
             VDecode.decodeLanes(c, k).intoArray(dst, dOff + i);
+        }
+        return i;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Arithmetic in a storage dtype: one loop per operation and dtype, so no vector crosses a branch.
+
+    /** dst = x * factor for whole vectors; returns the count done. */
+    static int mulF32(float[] src, int off, float factor, float[] dst, int dOff, int whole) {
+        for (int i = 0; i < whole; i += Lanes.N) {
+            FloatVector.fromArray(Lanes.F, src, off + i).mul(factor).intoArray(dst, dOff + i);
+        }
+        return whole;
+    }
+
+    /** dst = x / divisor for whole vectors; returns the count done. */
+    static int divF32(float[] src, int off, float divisor, float[] dst, int dOff, int whole) {
+        for (int i = 0; i < whole; i += Lanes.N) {
+            FloatVector.fromArray(Lanes.F, src, off + i).div(divisor).intoArray(dst, dOff + i);
+        }
+        return whole;
+    }
+
+    /**
+     * dst = bf16(x * factor) for whole vectors, stopping before the first vector with a NaN product
+     * (left to the scalar reference); returns the count done.
+     */
+    static int mulBf16(float[] src, int off, float factor, float[] dst, int dOff, int whole) {
+        int i = 0;
+        for (; i < whole; i += Lanes.N) {
+            IntVector b = (IntVector) FloatVector.fromArray(Lanes.F, src, off + i).mul(factor).reinterpretShape(Lanes.I, 0);
+            if (b.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000).anyTrue()) {
+                break;
+            }
+            ((FloatVector) b.add(b.lanewise(VectorOperators.LSHR, 16).and(1)).add(0x7FFF).and(0xFFFF0000)
+                    .reinterpretShape(Lanes.F, 0)).intoArray(dst, dOff + i);
+        }
+        return i;
+    }
+
+    /** dst = bf16(x / divisor) for whole vectors, as {@link #mulBf16}. */
+    static int divBf16(float[] src, int off, float divisor, float[] dst, int dOff, int whole) {
+        int i = 0;
+        for (; i < whole; i += Lanes.N) {
+            IntVector b = (IntVector) FloatVector.fromArray(Lanes.F, src, off + i).div(divisor).reinterpretShape(Lanes.I, 0);
+            if (b.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000).anyTrue()) {
+                break;
+            }
+            ((FloatVector) b.add(b.lanewise(VectorOperators.LSHR, 16).and(1)).add(0x7FFF).and(0xFFFF0000)
+                    .reinterpretShape(Lanes.F, 0)).intoArray(dst, dOff + i);
+        }
+        return i;
+    }
+
+    /**
+     * dst = (int8) clamp(rint(x), lo, hi) for whole vectors, stopping before a vector with a NaN lane;
+     * returns the count done. The rounding adds 1.5 * 2^23, whose float32 neighbours are the integers,
+     * and reads the integer from the bits (exact for the clamped range), so no float-to-int conversion
+     * is needed.
+     */
+    static int roundToInt8(float[] src, int off, float lo, float hi, byte[] dst, int dOff, int whole) {
+        int i = 0;
+        for (; i < whole; i += Lanes.N) {
+            FloatVector x = FloatVector.fromArray(Lanes.F, src, off + i);
+            if (x.test(VectorOperators.IS_NAN).anyTrue()) {
+                break;
+            }
+            IntVector q = ((IntVector) x.max(lo).min(hi).add(12582912f).reinterpretShape(Lanes.I, 0)).sub(0x4B400000);
+            ByteVector bytes = (ByteVector) q.convertShape(I2B, Lanes.B_PER_LANE, 0);
+            if (Lanes.BITS == 128) {
+                bytes.intoArray(dst, dOff + i, Lanes.BYTE_LANES);
+            } else {
+                bytes.intoArray(dst, dOff + i);
+            }
         }
         return i;
     }

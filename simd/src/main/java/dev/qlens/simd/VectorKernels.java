@@ -182,6 +182,32 @@ final class VectorKernels extends ScalarKernels {
     }
 
     // ---------------------------------------------------------------------------------------
+    // Arithmetic in a storage dtype
+
+    @Override
+    public void scaleToDtype(float[] src, int srcOff, float factor, boolean divide, DType dtype, float[] dst, int dstOff,
+                             int n) {
+        int whole = n - n % Lanes.N;
+        int done;
+        if (dtype == DType.BF16) {
+            done = divide ? VPasses.divBf16(src, srcOff, factor, dst, dstOff, whole)
+                    : VPasses.mulBf16(src, srcOff, factor, dst, dstOff, whole);
+        } else if (dtype == DType.F32) {
+            done = divide ? VPasses.divF32(src, srcOff, factor, dst, dstOff, whole)
+                    : VPasses.mulF32(src, srcOff, factor, dst, dstOff, whole);
+        } else {
+            done = 0; // float16 (rare for large weights) and invalid dtypes: the scalar reference
+        }
+        super.scaleToDtype(src, srcOff + done, factor, divide, dtype, dst, dstOff + done, n - done);
+    }
+
+    @Override
+    public void roundToInt8(float[] src, int srcOff, float lo, float hi, byte[] dst, int dstOff, int n) {
+        int done = VPasses.roundToInt8(src, srcOff, lo, hi, dst, dstOff, n - n % Lanes.N);
+        super.roundToInt8(src, srcOff + done, lo, hi, dst, dstOff + done, n - done);
+    }
+
+    // ---------------------------------------------------------------------------------------
     // Scaled formats
 
     /**

@@ -72,6 +72,25 @@ public interface Kernels {
     void relativeErrors(float[] x, int xOff, float[] y, int yOff, int n, RelativeErrorSums acc, int[] histogram);
 
     // ---------------------------------------------------------------------------------------
+    // Arithmetic in a storage dtype (the order of operations of PyTorch-based quantizers)
+
+    /**
+     * dst = round_dtype(src * factor), or round_dtype(src / factor) when {@code divide}: the float32
+     * product (or correctly rounded quotient) rounded to {@code dtype} with round-to-nearest-even, as
+     * PyTorch computes an elementwise operation on a BF16 or F16 tensor. For F32 the float32 result
+     * itself. NaN stays NaN (quiet); overflow becomes infinity.
+     *
+     * @throws IllegalArgumentException for dtypes other than F32, BF16 and F16
+     */
+    void scaleToDtype(float[] src, int srcOff, float factor, boolean divide, DType dtype, float[] dst, int dstOff, int n);
+
+    /**
+     * dst = (int8) clamp(rint(src), lo, hi): round half to even, clamp to [lo, hi] (integers within
+     * [-128, 127]), NaN to 0.
+     */
+    void roundToInt8(float[] src, int srcOff, float lo, float hi, byte[] dst, int dstOff, int n);
+
+    // ---------------------------------------------------------------------------------------
     // Scaled formats: a contiguous run of elements sharing one scale
 
     /**

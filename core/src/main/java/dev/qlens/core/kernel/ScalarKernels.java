@@ -215,6 +215,57 @@ public class ScalarKernels implements Kernels {
     // Reductions
 
     @Override
+    public void scaleToDtype(float[] src, int srcOff, float factor, boolean divide, DType dtype, float[] dst, int dstOff,
+                             int n) {
+        if (dtype != DType.F32 && dtype != DType.BF16 && dtype != DType.F16) {
+            throw new IllegalArgumentException("arithmetic in " + dtype + " is not supported (F32, BF16, F16)");
+        }
+        for (int i = 0; i < n; i++) {
+            float v = divide ? src[srcOff + i] / factor : src[srcOff + i] * factor;
+            dst[dstOff + i] = dtype == DType.BF16 ? bf16(v) : dtype == DType.F16 ? f16(v) : v;
+        }
+    }
+
+    /** float32 to the nearest bfloat16 (ties to even), as float32; NaN becomes a quiet NaN. */
+    public static float bf16(float v) {
+        int b = Float.floatToRawIntBits(v);
+        if ((b & 0x7FFFFFFF) > 0x7F800000) {
+            return Float.intBitsToFloat((b | 0x00400000) & 0xFFFF0000);
+        }
+        b += 0x7FFF + ((b >>> 16) & 1);
+        return Float.intBitsToFloat(b & 0xFFFF0000);
+    }
+
+    /** float32 to the nearest float16 (ties to even, subnormals, overflow to infinity), as float32. */
+    public static float f16(float v) {
+        int b = Float.floatToRawIntBits(v);
+        int sign = b & 0x80000000;
+        int a = b & 0x7FFFFFFF;
+        if (a > 0x7F800000) {
+            return Float.intBitsToFloat(b | 0x00400000);
+        }
+        if (a >= 0x477FF000) {
+            // 65520 and above round past float16's largest finite value 65504.
+            return Float.intBitsToFloat(sign | 0x7F800000);
+        }
+        if (a >= 0x38800000) {
+            a += 0xFFF + ((a >>> 13) & 1);
+            return Float.intBitsToFloat(sign | (a & 0xFFFFE000));
+        }
+        // Subnormal in float16: a multiple of 2^-24, nearest even (both scalings are exact).
+        double r = Math.rint(Float.intBitsToFloat(a) * 16777216.0) / 16777216.0;
+        return Float.intBitsToFloat(sign | Float.floatToRawIntBits((float) r));
+    }
+
+    @Override
+    public void roundToInt8(float[] src, int srcOff, float lo, float hi, byte[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = src[srcOff + i];
+            dst[dstOff + i] = v != v ? 0 : (byte) (int) Math.rint(Math.max(lo, Math.min(hi, v)));
+        }
+    }
+
+    @Override
     public float maxAbsFinite(float[] x, int off, int n) {
         float m = 0f;
         for (int i = off; i < off + n; i++) {

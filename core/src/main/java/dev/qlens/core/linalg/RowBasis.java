@@ -50,7 +50,16 @@ final class RowBasis {
      * or null when the fallback had to replace rows (L is then not meaningful).
      */
     double[] orthonormalize(float[] x, int r, int n, float[] basis, int basisRows) {
-        double[] total = identity(r);
+        return orthonormalize(x, r, n, basis, basisRows, true);
+    }
+
+    /**
+     * As {@link #orthonormalize(float[], int, int, float[], int)}, but without accumulating L when the
+     * caller does not need it ({@code factor} false: returns an empty array on success), which saves
+     * an r^3 product per pass for large blocks.
+     */
+    double[] orthonormalize(float[] x, int r, int n, float[] basis, int basisRows, boolean factor) {
+        double[] total = factor ? identity(r) : new double[0];
         for (int pass = 0; pass < 2; pass++) {
             double[] l = cholesky(gram(gemm, x, r, n), r);
             if (l == null) {
@@ -60,7 +69,9 @@ final class RowBasis {
             float[] inv = invertLower(l, r);
             float[] y = gemm.multiply(FloatMatrix.of(inv, r, r), FloatMatrix.of(x, r, n)).data();
             System.arraycopy(y, 0, x, 0, r * n);
-            total = multiplyLower(total, l, r);
+            if (factor) {
+                total = multiplyLower(total, l, r);
+            }
         }
         return total;
     }
@@ -136,11 +147,19 @@ final class RowBasis {
      * with x_before ~ L x_after (ignoring the parts along the basis), or null after a fallback.
      */
     double[] extend(float[] x, int r, int n, float[] basis, int basisRows) {
+        return extend(x, r, n, basis, basisRows, true);
+    }
+
+    /** {@link #extend(float[], int, int, float[], int)}, computing L only when {@code factor}. */
+    double[] extend(float[] x, int r, int n, float[] basis, int basisRows, boolean factor) {
         project(x, r, n, basis, basisRows);
-        double[] l1 = orthonormalize(x, r, n, basis, basisRows);
+        double[] l1 = orthonormalize(x, r, n, basis, basisRows, factor);
         project(x, r, n, basis, basisRows);
-        double[] l2 = orthonormalize(x, r, n, basis, basisRows);
-        return l1 == null || l2 == null ? null : multiplyLower(l1, l2, r);
+        double[] l2 = orthonormalize(x, r, n, basis, basisRows, factor);
+        if (l1 == null || l2 == null) {
+            return null;
+        }
+        return factor ? multiplyLower(l1, l2, r) : l2;
     }
 
     private static double[] multiplyLower(double[] a, double[] b, int r) {

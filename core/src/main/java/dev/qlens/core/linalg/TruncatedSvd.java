@@ -105,7 +105,7 @@ public final class TruncatedSvd {
         float[] vt = new float[dmax * n];
         float[] avt = new float[dmax * m];
         float[] x = basis.gaussian(b, n);
-        basis.orthonormalize(x, b, n, vt, 0);
+        basis.orthonormalize(x, b, n, vt, 0, false);
         int d = 0;
         int products = 0;
         int restarts = 0;
@@ -187,7 +187,7 @@ public final class TruncatedSvd {
         float[] av = gemm.multiply(FloatMatrix.of(y, k, d), FloatMatrix.of(avt, avt.length / m, m).block(0, 0, d, m))
                 .data();
         double[] values = normalizeRows(av, k, m);
-        basis.orthonormalize(av, k, m, null, 0);
+        basis.orthonormalize(av, k, m, null, 0, false);
         return new Result(values, av, right, residuals, converged, products, restarts);
     }
 
@@ -261,14 +261,14 @@ public final class TruncatedSvd {
         float[] omega = basis.gaussian(l, n);
         gemm.multiply(FloatMatrix.of(omega, l, n), pat, FloatMatrix.of(qt, blocks * l, m).block(0, 0, l, m), false);
         progress.accept(++products);
-        basis.orthonormalize(qt, l, m, null, 0);
+        basis.orthonormalize(qt, l, m, null, 0, false);
         int newest = 0;
         for (int it = 0; it < powerIterations; it++) {
             float[] zt = new float[l * n];
             gemm.multiply(FloatMatrix.of(qt, blocks * l, m).block(newest * l, 0, l, m), pa, FloatMatrix.of(zt, l, n),
                     false);
             progress.accept(++products);
-            basis.orthonormalize(zt, l, n, null, 0);
+            basis.orthonormalize(zt, l, n, null, 0, false);
             int next = keepIterates && newest + 1 < blocks ? newest + 1 : keepIterates ? -1 : 0;
             if (next < 0) {
                 break;
@@ -276,7 +276,7 @@ public final class TruncatedSvd {
             float[] y = new float[l * m];
             gemm.multiply(FloatMatrix.of(zt, l, n), pat, FloatMatrix.of(y, l, m), false);
             progress.accept(++products);
-            basis.extend(y, l, m, qt, keepIterates ? next * l : 0);
+            basis.extend(y, l, m, qt, keepIterates ? next * l : 0, false);
             System.arraycopy(y, 0, qt, next * l * m, l * m);
             newest = next;
         }
@@ -292,8 +292,8 @@ public final class TruncatedSvd {
         float[] left = gemm.multiply(FloatMatrix.of(x, k, rows), FloatMatrix.of(qt, blocks * l, m).block(0, 0, rows, m))
                 .data();
         double[] values = normalizeRows(vb, k, n);
-        basis.orthonormalize(vb, k, n, null, 0);
-        basis.orthonormalize(left, k, m, null, 0);
+        basis.orthonormalize(vb, k, n, null, 0, false);
+        basis.orthonormalize(left, k, m, null, 0, false);
         double[] residuals = new double[k];
         java.util.Arrays.fill(residuals, Double.NaN);
         return new Result(values, left, vb, residuals, true, products, 0);

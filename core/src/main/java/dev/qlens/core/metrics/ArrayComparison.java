@@ -34,4 +34,21 @@ public final class ArrayComparison {
         h.add(histogram);
         return ErrorMetrics.of(e, r, h);
     }
+
+    /**
+     * The metrics that depend on the error sums alone (everything but the element-wise relative-error
+     * statistics, which are NaN), with compare's chunks and order: those fields equal compare's exactly.
+     */
+    public static ErrorMetrics errorSumsOnly(Kernels kernels, float[] x, float[] y) {
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("cannot compare " + x.length + " values with " + y.length);
+        }
+        ErrorSums e = new ErrorSums();
+        for (int start = 0; start < x.length; start += ErrorMetrics.SUM_CHUNK) {
+            ErrorSums ce = new ErrorSums();
+            kernels.errorSums(x, start, y, start, Math.min(ErrorMetrics.SUM_CHUNK, x.length - start), ce);
+            e.add(ce);
+        }
+        return ErrorMetrics.of(e);
+    }
 }

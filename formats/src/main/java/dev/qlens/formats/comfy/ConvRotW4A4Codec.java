@@ -91,8 +91,11 @@ final class ConvRotW4A4Codec extends LayerCodec {
     @Override
     public void dequantize(QLayer layer, float[] out) {
         Layer l = (Layer) layer;
-        for (int i = 0; i < out.length; i++) {
-            out[i] = l.codes[i] * l.scale[i / l.cols];
+        for (int r = 0; r < l.rows; r++) {
+            float s = l.scale[r];
+            for (int i = r * l.cols; i < (r + 1) * l.cols; i++) {
+                out[i] = l.codes[i] * s;
+            }
         }
     }
 

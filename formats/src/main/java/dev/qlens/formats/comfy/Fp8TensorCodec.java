@@ -27,9 +27,14 @@ final class Fp8TensorCodec extends LayerCodec {
     static final class Layer extends QLayer {
         float scale;
         float reciprocal;
+        float amax;
 
         Layer(String name, int rows, int cols, DType dtype, float[] x) {
             super(name, rows, cols, rows, cols, dtype, x);
+        }
+
+        Layer(String name, int rows, int cols, DType dtype) {
+            super(name, rows, cols, dtype);
         }
     }
 
@@ -58,9 +63,44 @@ final class Fp8TensorCodec extends LayerCodec {
     }
 
     @Override
+    public boolean streams() {
+        return true;
+    }
+
+    @Override
+    public QLayer streamLayer(String name, int rows, int cols, DType dtype) {
+        return new Layer(name, rows, cols, dtype);
+    }
+
+    @Override
+    public void observe(QLayer layer, long start, float[] v, int n) {
+        Layer l = (Layer) layer;
+        l.amax = Math.max(l.amax, KernelProvider.get().maxAbs(v, 0, n));
+    }
+
+    @Override
+    public void finishScales(QLayer layer) {
+        Layer l = (Layer) layer;
+        l.scale = scaleOf(l.amax, max, l.dtype);
+        l.reciprocal = TorchDtype.round(l.dtype, 1f / l.scale);
+    }
+
+    @Override
+    public void encodeChunk(QLayer layer, long start, float[] v, int n, float[] dq) {
+        Layer l = (Layer) layer;
+        Kernels k = KernelProvider.get();
+        k.scaleToDtype(v, 0, l.reciprocal, false, l.dtype, dq, 0, n);
+        k.encode(codeType, dq, 0, l.codes, (int) start, n, EncodeMode.SATURATING, 0);
+        k.decode(codeType, l.codes, (int) start, dq, 0, n);
+        for (int i = 0; i < n; i++) {
+            dq[i] *= l.scale;
+        }
+    }
+
+    @Override
     public void chooseScales(QLayer layer, boolean search) {
         Layer l = (Layer) layer;
-        l.scale = scaleOf(absMax(l.x, 0, l.size()), max, l.dtype);
+        l.scale = scaleOf(KernelProvider.get().maxAbs(l.x, 0, l.size()), max, l.dtype);
         l.reciprocal = TorchDtype.round(l.dtype, 1f / l.scale);
     }
 
@@ -86,10 +126,7 @@ final class Fp8TensorCodec extends LayerCodec {
         float[] t = new float[Math.min(values.length, 1 << 16)];
         for (int start = 0; start < values.length; start += t.length) {
             int n = Math.min(t.length, values.length - start);
-            for (int i = 0; i < n; i++) {
-                t[i] = values[start + i] * l.reciprocal;
-            }
-            TorchDtype.roundAll(l.dtype, t, 0, n);
+            k.scaleToDtype(values, start, l.reciprocal, false, l.dtype, t, 0, n);
             // Saturating round-to-nearest-even equals clamp to +-max, then the cast.
             k.encode(codeType, t, 0, l.codes, start, n, EncodeMode.SATURATING, 0);
         }

@@ -1,5 +1,7 @@
 package dev.qlens.formats.comfy;
 
+import dev.qlens.core.kernel.KernelProvider;
+import dev.qlens.core.kernel.Kernels;
 import dev.qlens.core.tensor.DType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,9 +23,14 @@ final class Int8TensorwiseCodec extends LayerCodec {
     static final class Layer extends QLayer {
         float[] scale;
         float[] divisor;
+        float[] amax;
 
         Layer(String name, int rows, int cols, DType dtype, float[] x) {
             super(name, rows, cols, rows, cols, dtype, x);
+        }
+
+        Layer(String name, int rows, int cols, DType dtype) {
+            super(name, rows, cols, dtype);
         }
     }
 
@@ -69,6 +76,63 @@ final class Int8TensorwiseCodec extends LayerCodec {
     }
 
     @Override
+    public boolean streams() {
+        return convrot == 0;
+    }
+
+    @Override
+    public QLayer streamLayer(String name, int rows, int cols, DType dtype) {
+        Layer l = new Layer(name, rows, cols, dtype);
+        l.amax = new float[perRow ? rows : 1];
+        return l;
+    }
+
+    @Override
+    public void observe(QLayer layer, long start, float[] v, int n) {
+        Layer l = (Layer) layer;
+        Kernels k = KernelProvider.get();
+        if (!perRow) {
+            l.amax[0] = Math.max(l.amax[0], k.maxAbs(v, 0, n));
+            return;
+        }
+        for (int done = 0; done < n; ) {
+            int row = (int) ((start + done) / l.cols);
+            int len = (int) Math.min(n - done, (long) (row + 1) * l.cols - (start + done));
+            l.amax[row] = Math.max(l.amax[row], k.maxAbs(v, done, len));
+            done += len;
+        }
+    }
+
+    @Override
+    public void finishScales(QLayer layer) {
+        Layer l = (Layer) layer;
+        l.scale = new float[l.amax.length];
+        l.divisor = new float[l.amax.length];
+        for (int g = 0; g < l.amax.length; g++) {
+            l.scale[g] = scaleOf(l.amax[g]);
+            l.divisor[g] = divisor(l.scale[g], l.dtype);
+        }
+    }
+
+    @Override
+    public void encodeChunk(QLayer layer, long start, float[] v, int n, float[] dq) {
+        Layer l = (Layer) layer;
+        Kernels k = KernelProvider.get();
+        int len0 = perRow ? l.cols : l.size();
+        for (int done = 0; done < n; ) {
+            int g = (int) ((start + done) / len0);
+            int len = (int) Math.min(n - done, (long) (g + 1) * len0 - (start + done));
+            k.scaleToDtype(v, done, l.divisor[g], true, l.dtype, dq, done, len);
+            k.roundToInt8(dq, done, -128f, 127f, l.codes, (int) (start + done), len);
+            float s = l.scale[g];
+            for (int i = done; i < done + len; i++) {
+                dq[i] = l.codes[(int) start + i] * s;
+            }
+            done += len;
+        }
+    }
+
+    @Override
     public void chooseScales(QLayer layer, boolean search) {
         Layer l = (Layer) layer;
         int groups = perRow ? l.rows : 1;
@@ -76,7 +140,7 @@ final class Int8TensorwiseCodec extends LayerCodec {
         l.scale = new float[groups];
         l.divisor = new float[groups];
         for (int g = 0; g < groups; g++) {
-            float amax = absMax(l.x, g * len, len);
+            float amax = KernelProvider.get().maxAbs(l.x, g * len, len);
             float best = scaleOf(amax);
             if (search && amax > 0) {
                 best = IntClipSearch.best(l.x, g * len, len, amax, -128f, 127f, l.dtype, Int8TensorwiseCodec::scaleOf);
@@ -106,11 +170,14 @@ final class Int8TensorwiseCodec extends LayerCodec {
         }
     }
 
-    /** q = clamp(rint(round_dtype(v / divisor)), lo, hi) for a run of values. */
+    /** q = clamp(rint(round_dtype(v / divisor)), lo, hi) for a run of values, in pieces through the kernels. */
     static void quantizeRun(float[] v, int off, int n, float divisor, DType dtype, float lo, float hi, byte[] codes) {
-        for (int i = off; i < off + n; i++) {
-            float q = (float) Math.rint(TorchDtype.round(dtype, v[i] / divisor));
-            codes[i] = (byte) (int) Math.max(lo, Math.min(hi, q));
+        Kernels k = KernelProvider.get();
+        float[] t = new float[Math.min(n, 1 << 14)];
+        for (int done = 0; done < n; done += t.length) {
+            int len = Math.min(t.length, n - done);
+            k.scaleToDtype(v, off + done, divisor, true, dtype, t, 0, len);
+            k.roundToInt8(t, 0, lo, hi, codes, off + done, len);
         }
     }
 
@@ -118,8 +185,11 @@ final class Int8TensorwiseCodec extends LayerCodec {
     public void dequantize(QLayer layer, float[] out) {
         Layer l = (Layer) layer;
         int len = perRow ? l.cols : l.size();
-        for (int i = 0; i < out.length; i++) {
-            out[i] = l.codes[i] * l.scale[i / len];
+        for (int g = 0; g < l.scale.length; g++) {
+            float s = l.scale[g];
+            for (int i = g * len; i < (g + 1) * len; i++) {
+                out[i] = l.codes[i] * s;
+            }
         }
     }
 

@@ -76,6 +76,41 @@ public abstract class LayerCodec {
     /** The scale granularity, for reports (e.g. "per tensor", "per row, ConvRot 256"). */
     public abstract String granularity(QLayer layer);
 
+    // ----------------------------------------------------------------------------------------
+    // Streaming: formats whose target is the original layout and whose scales are per tensor or per
+    // row can quantize chunk by chunk, without holding the layer as floats.
+
+    /** Whether {@link #streamLayer}, {@link #observe}, {@link #finishScales} and {@link #encodeChunk} work. */
+    public boolean streams() {
+        return false;
+    }
+
+    /** A layer for streaming (codes only). */
+    public QLayer streamLayer(String name, int rows, int cols, DType dtype) {
+        throw new UnsupportedOperationException(format().cliName() + " does not stream");
+    }
+
+    /**
+     * First pass: elements [start, start + n) of the original weight (row-major), in order; gathers
+     * what the scales need. Values must be finite (checked by the caller).
+     */
+    public void observe(QLayer layer, long start, float[] v, int n) {
+        throw new UnsupportedOperationException(format().cliName() + " does not stream");
+    }
+
+    /** After the first pass: computes the scales (round-to-nearest scales; no search). */
+    public void finishScales(QLayer layer) {
+        throw new UnsupportedOperationException(format().cliName() + " does not stream");
+    }
+
+    /**
+     * Second pass: the codes of elements [start, start + n) (written into the layer) and their
+     * dequantized values into dq[0 .. n), exactly as {@link #encode} and {@link #dequantize} compute them.
+     */
+    public void encodeChunk(QLayer layer, long start, float[] v, int n, float[] dq) {
+        throw new UnsupportedOperationException(format().cliName() + " does not stream");
+    }
+
     /** Quantizes with round-to-nearest at the format's scales (the plain path). */
     public final void quantize(QLayer layer, boolean scaleSearch) {
         chooseScales(layer, scaleSearch);
@@ -84,6 +119,9 @@ public abstract class LayerCodec {
 
     /** Rejects NaN and infinities with the layer name and the first bad index. */
     static void checkFinite(String name, float[] w) {
+        if (Float.isFinite(dev.qlens.core.kernel.KernelProvider.get().maxAbs(w, 0, w.length))) {
+            return;
+        }
         for (int i = 0; i < w.length; i++) {
             if (!Float.isFinite(w[i])) {
                 throw new QlensException(name + ": element " + i + " is " + w[i]

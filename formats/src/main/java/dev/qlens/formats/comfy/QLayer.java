@@ -37,8 +37,20 @@ public class QLayer {
         this.codes = new byte[x.length];
     }
 
+    /** A layer quantized chunk by chunk (no target array is kept: {@code x} is null). */
+    public QLayer(String name, int rows, int cols, DType dtype) {
+        this.name = name;
+        this.rows = rows;
+        this.cols = cols;
+        this.origRows = rows;
+        this.origCols = cols;
+        this.dtype = dtype;
+        this.x = null;
+        this.codes = new byte[Math.multiplyExact(rows, cols)];
+    }
+
     /** Number of target elements. */
     public int size() {
-        return x.length;
+        return codes.length;
     }
 }

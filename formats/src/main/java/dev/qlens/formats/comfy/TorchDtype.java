@@ -1,5 +1,6 @@
 package dev.qlens.formats.comfy;
 
+import dev.qlens.core.kernel.ScalarKernels;
 import dev.qlens.core.tensor.DType;
 
 /**
@@ -44,34 +45,12 @@ public final class TorchDtype {
 
     /** float32 to bfloat16, round to nearest even; NaN stays NaN. */
     public static float bf16(float v) {
-        int b = Float.floatToRawIntBits(v);
-        if ((b & 0x7FFFFFFF) > 0x7F800000) {
-            return Float.intBitsToFloat((b | 0x00400000) & 0xFFFF0000);
-        }
-        b += 0x7FFF + ((b >>> 16) & 1);
-        return Float.intBitsToFloat(b & 0xFFFF0000);
+        return ScalarKernels.bf16(v);
     }
 
     /** float32 to float16 and back, round to nearest even (subnormals and overflow to infinity included). */
     public static float f16(float v) {
-        int b = Float.floatToRawIntBits(v);
-        int sign = b & 0x80000000;
-        int a = b & 0x7FFFFFFF;
-        if (a > 0x7F800000) {
-            return Float.intBitsToFloat(b | 0x00400000);
-        }
-        if (a >= 0x477FF000) {
-            // 65520 and above round past float16's largest finite value 65504.
-            return Float.intBitsToFloat(sign | 0x7F800000);
-        }
-        if (a >= 0x38800000) {
-            // Normal in float16: keep 10 mantissa bits, nearest even.
-            a += 0xFFF + ((a >>> 13) & 1);
-            return Float.intBitsToFloat(sign | (a & 0xFFFFE000));
-        }
-        // Subnormal in float16: a multiple of 2^-24, nearest even (both scalings are exact).
-        double r = Math.rint(Float.intBitsToFloat(a) * 16777216.0) / 16777216.0;
-        return Float.intBitsToFloat(sign | Float.floatToRawIntBits((float) r));
+        return ScalarKernels.f16(v);
     }
 
     /** The smallest positive normal value of the dtype ({@code torch.finfo(dtype).tiny}). */

@@ -97,10 +97,15 @@ public final class LayerQuantizer {
         LogicalTensor t = p.tensor();
         int rows = (int) t.shape()[0];
         int cols = (int) t.shape()[1];
-        float[] w = readAll(t);
         DType dtype = t.kind() == LogicalTensor.Kind.PLAIN ? TorchDtype.computeDtype(t.storedDtype()) : DType.F32;
         LayerCodec codec = p.spec().codec();
         String layer = layerName(p.name());
+        if (codec.streams() && !o.scaleSearch() && o.learned() == null && bias == null) {
+            QLayer q = codec.streamLayer(p.name(), rows, cols, dtype);
+            ErrorMetrics m = stream(t, codec, q);
+            return outcome(p, codec, q, layer, m, m, null, false, null, t0);
+        }
+        float[] w = readAll(t);
         QLayer q;
         try {
             q = codec.prepare(p.name(), w, rows, cols, dtype);
@@ -116,13 +121,11 @@ public final class LayerQuantizer {
             result = measure(codec, q, w, dq);
         }
         LearnedRounding.Outcome learned = null;
-        double startObjective = Double.NaN;
         boolean reverted = false;
         if (o.learned() != null) {
             byte[] start = q.codes.clone();
             ErrorMetrics startMetrics = result;
             learned = new LearnedRounding(gemm).apply(codec, q, o.learned());
-            startObjective = learned.startObjective();
             result = measure(codec, q, w, dq);
             if (result.errorNorm() > startMetrics.errorNorm() && !o.allowWorse()) {
                 System.arraycopy(start, 0, q.codes, 0, start.length);
@@ -135,6 +138,12 @@ public final class LayerQuantizer {
             codec.dequantize(q, dq);
             corrected = BiasCorrection.correct(w, codec.toOriginal(q, dq), bias, rows, cols, o.biasCorrection());
         }
+        return outcome(p, codec, q, layer, rtn, result, learned, reverted, corrected, t0);
+    }
+
+    private LayerOutcome outcome(LayerPlan p, LayerCodec codec, QLayer q, String layer, ErrorMetrics rtn,
+                                 ErrorMetrics result, LearnedRounding.Outcome learned, boolean reverted, float[] corrected,
+                                 long t0) {
         List<StoredTensor> tensors = new ArrayList<>();
         for (StoredTensor s : codec.tensors(q)) {
             tensors.add(new StoredTensor(layer + "." + s.suffix(), s.dtype(), s.shape(), s.data()));
@@ -150,8 +159,62 @@ public final class LayerQuantizer {
             byte[] json = configBytes(p);
             tensors.add(new StoredTensor(layer + ".comfy_quant", DType.U8, new long[] {json.length}, json));
         }
-        return new LayerOutcome(tensors, rtn, result, codec.granularity(q), learned, startObjective, reverted, corrected,
+        long bytes = 0;
+        for (StoredTensor s : tensors) {
+            bytes += s.data().length;
+        }
+        LayerStats stats = new LayerStats(rtn, result, codec.granularity(q), learned, reverted, corrected != null, bytes,
                 (System.nanoTime() - t0) / 1e9);
+        return new LayerOutcome(tensors, corrected, stats);
+    }
+
+    /** Elements per streamed chunk: whole units of compare's summation order. */
+    private static final int STREAM_CHUNK = 4 * ErrorMetrics.SUM_CHUNK;
+
+    /**
+     * Round-to-nearest in two streamed passes over the weight (scales, then codes and error), holding
+     * only the codes: the fast path of formats with per-tensor or per-row scales.
+     */
+    private static ErrorMetrics stream(LogicalTensor t, LayerCodec codec, QLayer q) throws IOException {
+        FloatView v = t.open();
+        long n = t.numel();
+        float[] buf = new float[(int) Math.min(STREAM_CHUNK, n)];
+        float[] dq = new float[buf.length];
+        dev.qlens.core.kernel.Kernels k = KernelProvider.get();
+        for (long start = 0; start < n; start += buf.length) {
+            int len = (int) Math.min(buf.length, n - start);
+            read(t, v, start, buf, len);
+            if (!Float.isFinite(k.maxAbs(buf, 0, len))) {
+                for (int i = 0; i < len; i++) {
+                    if (!Float.isFinite(buf[i])) {
+                        throw new QlensException(t.name() + ": element " + (start + i) + " is " + buf[i] + "; a weight"
+                                + " with NaN or infinite values cannot be quantized (exclude the layer or fix the source)");
+                    }
+                }
+            }
+            codec.observe(q, start, buf, len);
+        }
+        codec.finishScales(q);
+        dev.qlens.core.kernel.ErrorSums total = new dev.qlens.core.kernel.ErrorSums();
+        for (long start = 0; start < n; start += buf.length) {
+            int len = (int) Math.min(buf.length, n - start);
+            read(t, v, start, buf, len);
+            codec.encodeChunk(q, start, buf, len, dq);
+            for (int s = 0; s < len; s += ErrorMetrics.SUM_CHUNK) {
+                dev.qlens.core.kernel.ErrorSums part = new dev.qlens.core.kernel.ErrorSums();
+                k.errorSums(buf, s, dq, s, Math.min(ErrorMetrics.SUM_CHUNK, len - s), part);
+                total.add(part);
+            }
+        }
+        return ErrorMetrics.of(total);
+    }
+
+    private static void read(LogicalTensor t, FloatView v, long start, float[] dst, int n) throws IOException {
+        try {
+            v.read(start, dst, 0, n);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(t.origin() + ": cannot read tensor '" + t.name() + "': " + e.getMessage(), e);
+        }
     }
 
     /** The per-tensor weight scale among the layer's tensors (FP8 formats). */
@@ -164,10 +227,13 @@ public final class LayerQuantizer {
         throw new IllegalStateException("no per-tensor weight scale to copy into input_scale");
     }
 
-    /** Error of the codes now in the layer against the original weight, as compare measures it. */
+    /**
+     * Error of the codes now in the layer against the original weight, as compare measures it (the
+     * fields from the error sums; the relative-error percentiles are left to compare).
+     */
     private static ErrorMetrics measure(LayerCodec codec, QLayer q, float[] w, float[] dq) {
         codec.dequantize(q, dq);
-        return ArrayComparison.measure(KernelProvider.get(), w, codec.toOriginal(q, dq));
+        return ArrayComparison.errorSumsOnly(KernelProvider.get(), w, codec.toOriginal(q, dq));
     }
 
     /** Reads a whole tensor (up to 2^31 - 1 elements) in chunks. */

@@ -26,19 +26,19 @@ public final class QuantizeConsole {
                 ? new TextTable("layer", "format", "shape", ">rtn rel", ">rtn SNR", ">final rel", ">final SNR", ">time")
                 : new TextTable("layer", "format", "shape", ">rel error", ">SNR dB", ">bytes", ">time");
         for (QuantizeReport.Layer l : r.layers()) {
-            if (l.outcome() == null) {
+            if (l.stats() == null) {
                 continue;
             }
             ErrorMetrics a = l.rtn();
             ErrorMetrics b = l.result();
             String shape = Shapes.toString(l.shape());
-            String time = Numbers.fixed(l.outcome().seconds(), 2) + " s";
+            String time = Numbers.fixed(l.stats().seconds(), 2) + " s";
             if (learned) {
                 LearnedRounding.Outcome lr = l.learned();
                 t.row(l.name(), l.format(), shape, Numbers.sci(a.relativeL2(), 3), Numbers.fixed(a.snrDb(), 2),
                         Numbers.sci(b.relativeL2(), 3), Numbers.fixed(b.snrDb(), 2),
                         lr == null ? "" : Numbers.sci(lr.startObjective(), 3),
-                        lr == null ? "" : Numbers.sci(lr.finalObjective(), 3) + (l.outcome().revertedToRtn() ? "*" : ""),
+                        lr == null ? "" : Numbers.sci(lr.finalObjective(), 3) + (l.stats().revertedToRtn() ? "*" : ""),
                         lr == null ? "" : Long.toString(lr.changedCodes()), time);
             } else if (improved) {
                 t.row(l.name(), l.format(), shape, Numbers.sci(a.relativeL2(), 3), Numbers.fixed(a.snrDb(), 2),
@@ -66,14 +66,16 @@ public final class QuantizeConsole {
             if (learned) {
                 out.println("rtn: round-to-nearest at the format's own scales; final: what was written. top-k: the seed's"
                         + " objective ||U_k^T (Q - W) V_k|| before and after learned rounding.");
-                out.println("* learned rounding raised the Frobenius error above the codes it started from, which were"
-                        + " written instead (--allow-worse writes the learned codes)");
+                if (r.layers().stream().anyMatch(l -> l.stats() != null && l.stats().revertedToRtn())) {
+                    out.println("* learned rounding raised the Frobenius error above the codes it started from, which"
+                            + " were written instead (--allow-worse writes the learned codes)");
+                }
             }
         }
         if (!r.dryRun()) {
             TextTable kept = new TextTable("kept or dropped layer", "action", "shape", "reason");
             for (QuantizeReport.Layer l : r.layers()) {
-                if (l.outcome() == null) {
+                if (l.stats() == null) {
                     kept.row(l.name(), l.action(), Shapes.toString(l.shape()), l.reason());
                 }
             }

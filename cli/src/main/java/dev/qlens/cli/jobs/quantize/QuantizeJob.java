@@ -176,7 +176,7 @@ public final class QuantizeJob {
 
     private static LayerPlan decide(QuantizeOptions o, LayerPlan p, LayerQuantizer q, Map<String, ErrorMetrics> measured)
             throws IOException {
-        ErrorMetrics m = q.quantize(p, null).result();
+        ErrorMetrics m = q.quantize(p, null).stats().result();
         synchronized (measured) {
             measured.put(p.name(), m);
         }
@@ -188,7 +188,7 @@ public final class QuantizeJob {
         if (o.fallback() != null && !o.fallback().equals(p.spec())
                 && LayerSelector.supported(o.fallback(), p.tensor().shape()) == null) {
             LayerPlan f = p.with(LayerPlan.Action.QUANTIZE, o.fallback(), why + "; --fallback");
-            ErrorMetrics fm = q.quantize(f, null).result();
+            ErrorMetrics fm = q.quantize(f, null).stats().result();
             KeepRule again = firstHit(o, fm);
             if (again == null) {
                 synchronized (measured) {

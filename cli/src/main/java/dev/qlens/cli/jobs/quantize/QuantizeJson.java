@@ -69,7 +69,7 @@ public final class QuantizeJson {
         o.addProperty("input_dtype", l.dtype());
         o.addProperty("bytes_in", l.bytesIn());
         o.addProperty("bytes_out", l.bytesOut());
-        LayerOutcome out = l.outcome();
+        LayerStats out = l.stats();
         if (out != null) {
             o.addProperty("granularity", out.granularity());
             o.add("round_to_nearest", metrics(out.rtn()));
@@ -86,7 +86,7 @@ public final class QuantizeJson {
                 j.addProperty("reverted_to_round_to_nearest", out.revertedToRtn());
                 o.add("learned_rounding", j);
             }
-            o.addProperty("bias_corrected", out.correctedBias() != null);
+            o.addProperty("bias_corrected", out.biasCorrected());
             o.add("seconds", Json.number(out.seconds()));
         } else {
             o.add("measured", l.measured() == null ? JsonNull.INSTANCE : metrics(l.measured()));

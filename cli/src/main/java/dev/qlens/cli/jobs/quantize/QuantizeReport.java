@@ -36,23 +36,23 @@ public record QuantizeReport(Path input, List<Path> outputs, String format, bool
      * @param bytesIn input bytes of the weight
      * @param bytesOut bytes written for it (codes, scales, markers)
      * @param measured error of the format when it was measured (also for layers kept by --keep-if), or null
-     * @param outcome the quantization, or null when not quantized
+     * @param stats the quantization, or null when not quantized
      */
     public record Layer(String name, String action, String format, String reason, long[] shape, String dtype,
-                        long bytesIn, long bytesOut, ErrorMetrics measured, LayerOutcome outcome) {
+                        long bytesIn, long bytesOut, ErrorMetrics measured, LayerStats stats) {
         /** Round-to-nearest error, or null. */
         public ErrorMetrics rtn() {
-            return outcome == null ? null : outcome.rtn();
+            return stats == null ? null : stats.rtn();
         }
 
         /** Error of what is written, or null. */
         public ErrorMetrics result() {
-            return outcome == null ? null : outcome.result();
+            return stats == null ? null : stats.result();
         }
 
         /** Learned rounding, or null. */
         public LearnedRounding.Outcome learned() {
-            return outcome == null ? null : outcome.learned();
+            return stats == null ? null : stats.learned();
         }
     }
 

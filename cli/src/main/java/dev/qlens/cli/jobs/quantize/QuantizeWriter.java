@@ -153,7 +153,7 @@ final class QuantizeWriter {
                 sink.write(s.data(), 0, s.data().length);
                 if (last) {
                     LayerOutcome done = slot.outcome;
-                    onLayer.accept(layer(p, done, done.bytes()));
+                    onLayer.accept(layer(p, done.stats(), done.stats().bytes()));
                     progress.bytes(inputBytes(c, p));
                     progress.tensorDone();
                     if (done.correctedBias() == null) {
@@ -312,10 +312,10 @@ final class QuantizeWriter {
                 p.reason(), p.tensor().shape(), dtypeName(p), inputBytes(c, p), plannedBytes(c, p, o), measured, null);
     }
 
-    private QuantizeReport.Layer layer(LayerPlan p, LayerOutcome outcome, long bytes) {
-        ErrorMetrics m = outcome != null ? outcome.result() : measured.get(p.name());
+    private QuantizeReport.Layer layer(LayerPlan p, LayerStats stats, long bytes) {
+        ErrorMetrics m = stats != null ? stats.result() : measured.get(p.name());
         return new QuantizeReport.Layer(p.name(), p.action().label(), p.spec() == null ? null : p.spec().describe(),
-                p.reason(), p.tensor().shape(), dtypeName(p), inputBytes(c, p), bytes, m, outcome);
+                p.reason(), p.tensor().shape(), dtypeName(p), inputBytes(c, p), bytes, m, stats);
     }
 
     private static String dtypeName(LayerPlan p) {
