@@ -187,7 +187,9 @@ final class VectorKernels extends ScalarKernels {
     @Override
     public void scaleToDtype(float[] src, int srcOff, float factor, boolean divide, DType dtype, float[] dst, int dstOff,
                              int n) {
-        int whole = n - n % Lanes.N;
+        // A NaN factor: which NaN payload a product of two NaNs keeps depends on the operand order the
+        // compiler picks, so the scalar reference decides.
+        int whole = factor != factor ? 0 : n - n % Lanes.N;
         int done;
         if (dtype == DType.BF16) {
             done = divide ? VPasses.divBf16(src, srcOff, factor, dst, dstOff, whole)
