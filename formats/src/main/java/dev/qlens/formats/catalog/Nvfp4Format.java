@@ -148,6 +148,39 @@ public final class Nvfp4Format extends QuantFormat {
         return out;
     }
 
+    /**
+     * Streaming fake quantization with a given per-tensor scale (no calibration pass): what
+     * {@link #fakeQuantizer} computes once it has derived amax / 2688.
+     */
+    public FakeQuantizer fakeQuantizer(long[] shape, EncodeMode mode, float global) {
+        EncodeMode m = effective(mode);
+        Geometry g = Geometry.of(shape);
+        Kernels k = KernelProvider.get();
+        return new FakeQuantizer() {
+            @Override
+            public long unit() {
+                return g.unitFor(BLOCK);
+            }
+
+            @Override
+            public boolean needsCalibration() {
+                return false;
+            }
+
+            @Override
+            public void calibrate(long start, float[] x, int off, int n) {
+            }
+
+            @Override
+            public void apply(long start, float[] x, int off, int n, float[] out, int outOff) {
+                BlockRuns.forEach(start, n, Math.max(1, g.cols()), BLOCK, (first, blocks, len) -> {
+                    int i = (int) (first - start);
+                    k.nvfp4Quantize(x, off + i, blocks, len, global, m, first, null, 0, null, 0, out, outOff + i, comfy);
+                });
+            }
+        };
+    }
+
     @Override
     public FakeQuantizer fakeQuantizer(long[] shape, EncodeMode mode) {
         EncodeMode m = effective(mode);

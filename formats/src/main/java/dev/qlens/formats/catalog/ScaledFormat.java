@@ -24,7 +24,7 @@ import dev.qlens.core.tensor.Shapes;
  * divide the shape are shorter at the row end (the same as zero padding). Per-channel scales of
  * scalars and 1-D tensors are per-tensor.
  */
-final class ScaledFormat extends QuantFormat {
+public final class ScaledFormat extends QuantFormat {
     /** How a group's scale is chosen. */
     enum Rule { AMAX, POW2, E8M0 }
 
@@ -54,6 +54,67 @@ final class ScaledFormat extends QuantFormat {
         this.rounding = rounding;
         if (isAffine() && rule != Rule.AMAX) {
             throw new IllegalArgumentException(name + ": affine (unsigned) integers support only the amax scale rule");
+        }
+    }
+
+    /** Whether the elements are affine integers with a zero point. */
+    public boolean affine() {
+        return isAffine();
+    }
+
+    /** Whether scales follow the amax rule (a float32 quotient, as opposed to a power of two). */
+    public boolean amaxRule() {
+        return rule == Rule.AMAX;
+    }
+
+    /** The largest element value (float elements) or code (integers). */
+    public float elementMax() {
+        return maxElement();
+    }
+
+    /** The smallest integer code (affine integers), else the negated largest element. */
+    public float elementMin() {
+        return intElement != null ? intElement.min() : -maxElement();
+    }
+
+    /** The scale group of element {@code e} of a tensor of this shape (0 to {@link #groupCount} - 1). */
+    public long groupOf(long[] shape, long e) {
+        return new Layout(shape).group(e);
+    }
+
+    /** Number of scale groups of a tensor of this shape. */
+    public long groupCount(long[] shape) {
+        return new Layout(shape).groups;
+    }
+
+    /** The end (exclusive) of the run of consecutive elements sharing element e's scale. */
+    public long runEnd(long[] shape, long e) {
+        return Math.min(Shapes.numel(shape), new Layout(shape).runEnd(e));
+    }
+
+    /**
+     * The scale (and, for affine integers, zero point in {@code zp[0]}) this format infers for a group
+     * whose largest finite magnitude is amax and whose finite values span [lo, hi] (lo <= 0 <= hi for affine).
+     */
+    public float inferScale(float amax, float lo, float hi, int[] zp) {
+        float[] s = new float[1];
+        int[] z = new int[1];
+        new Run(new long[] {1}, EncodeMode.DEFAULT, false).finishGroups(new float[] {amax}, new float[] {lo},
+                new float[] {hi}, 1, s, z, null);
+        zp[0] = z[0];
+        return s[0];
+    }
+
+    /**
+     * Fake-quantizes x[off .. off + n) with a given scale and zero point (round to nearest even), as the
+     * format does: decode(encode(x / scale)) * scale, or (q - zp) * scale for integers.
+     */
+    public void quantizeWith(float[] x, int off, int n, float scale, int zp, float[] out, int outOff) {
+        Kernels k = KernelProvider.get();
+        if (floatElement != null) {
+            k.scaledFloat(x, off, n, scale, floatElement, EncodeMode.DEFAULT, 0, null, 0, out, outOff);
+        } else {
+            k.scaledInt(x, off, n, scale, zp, intElement, EncodeMode.DEFAULT, 0, null, 0, out, outOff);
         }
     }
 
