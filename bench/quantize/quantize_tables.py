@@ -68,3 +68,23 @@ def main(qlens, model, name, out):
 
 if __name__ == "__main__":
     main(*sys.argv[1:])
+
+
+def per_layer(out, name, fmt_tag, block):
+    """Markdown rows for the layers of one transformer block: rtn, scale search, learned (original/grid)."""
+    import glob
+    reps = {}
+    for method in ("rtn", "scale_search", "learned_original", "learned_grid"):
+        hits = glob.glob(os.path.join(out, "%s-%s-%s.json" % (name, fmt_tag, method)))
+        reps[method] = {l["layer_name"]: l for l in json.load(open(hits[0]))["layers"]} if hits else {}
+    print("| layer | rtn rel. error | scale search | learned (original) | learned (grid) | top-k objective: rtn -> original -> grid |")
+    print("|---|---:|---:|---:|---:|---|")
+    for lname, l in reps["rtn"].items():
+        if block not in lname or l["action"] != "quantized":
+            continue
+        row = [reps[m][lname]["final"]["relative_l2_error"] for m in ("rtn", "scale_search", "learned_original", "learned_grid")]
+        o = reps["learned_original"][lname]["learned_rounding"]
+        g = reps["learned_grid"][lname]["learned_rounding"]
+        print("| %s | %.4e | %.4e | %.4e | %.4e | %.3e -> %.3e -> %.3e |" % (
+            lname.replace("encoder.", ""), row[0], row[1], row[2], row[3], o["objective_before"],
+            o["objective_learned"], g["objective_learned"]))

@@ -172,6 +172,7 @@ public final class SafetensorsWriter {
                 outs.add(out);
                 writeFile(out.channel(), shards.get(i), targets.get(i));
             }
+            syncer.drain();
             for (AtomicOutput out : outs) {
                 out.commit();
             }
@@ -295,11 +296,20 @@ public final class SafetensorsWriter {
         }
     }
 
+    /**
+     * Bytes after which the data written so far is pushed to the disk in the background, so that the
+     * fsync before the final rename waits only for the tail instead of the whole file.
+     */
+    static final long SYNC_EVERY = 256L << 20;
+
+    private final BackgroundSync syncer = new BackgroundSync();
+
     /** Coalesces small writes into 4 MiB positional writes, leaves holes for skipped zeros, reports progress. */
     private final class BufferedSink implements ByteSink {
         private final FileChannel ch;
         private final ByteBuffer buf = ByteBuffer.allocate(4 << 20);
         private long position;
+        private long synced;
         long count;
 
         BufferedSink(FileChannel ch, long start) {
@@ -338,6 +348,10 @@ public final class SafetensorsWriter {
             buf.clear();
             if (n > 0) {
                 progress.accept(n);
+            }
+            if (position - synced >= SYNC_EVERY) {
+                synced = position;
+                syncer.request(ch);
             }
         }
 
