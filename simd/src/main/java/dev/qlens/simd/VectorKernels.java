@@ -365,4 +365,18 @@ final class VectorKernels extends ScalarKernels {
     public dev.qlens.core.linalg.Int8GemmKernel int8GemmKernel() {
         return INT8_GEMM;
     }
+
+    @Override
+    public void gelu(float[] x, int off, int n) {
+        int done = VGelu.gelu(x, off, n - n % Lanes.N);
+        super.gelu(x, off + done, n - done);
+    }
+
+    @Override
+    public void matmulSmall(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
+        for (int i = 0; i < m; i++) {
+            int done = VSmallGemm.row(a, aOff + i * k, b, bOff, c, cOff + i * n, k, n);
+            matmulRowTail(a, aOff + i * k, b, bOff, c, cOff + i * n, k, n, done);
+        }
+    }
 }

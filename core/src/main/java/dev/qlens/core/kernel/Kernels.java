@@ -171,4 +171,17 @@ public interface Kernels {
 
     /** The int8 matrix-product micro-kernel ({@link dev.qlens.core.linalg.Int8Gemm} drives it). */
     dev.qlens.core.linalg.Int8GemmKernel int8GemmKernel();
+
+    /**
+     * In place, {@code x[i] = Transcendentals.gelu(x[i])} for i in [off, off + n): PyTorch's exact GELU in
+     * float32, the same bits on every implementation.
+     */
+    void gelu(float[] x, int off, int n);
+
+    /**
+     * c[m x n] = a[m x k] b[k x n] for small row-major matrices (attention's per-head products): each
+     * element is one chain of fused multiply-adds over k in increasing order, starting from 0, the bits
+     * of {@code Gemm.reference}; a NaN result is the canonical NaN (payloads depend on the instruction).
+     */
+    void matmulSmall(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n);
 }

@@ -475,4 +475,30 @@ public class ScalarKernels implements Kernels {
     public dev.qlens.core.linalg.Int8GemmKernel int8GemmKernel() {
         return dev.qlens.core.linalg.ScalarInt8GemmKernel.INSTANCE;
     }
+
+    @Override
+    public void gelu(float[] x, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            x[i] = dev.qlens.core.numeric.Transcendentals.gelu(x[i]);
+        }
+    }
+
+    @Override
+    public void matmulSmall(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
+        for (int i = 0; i < m; i++) {
+            matmulRowTail(a, aOff + i * k, b, bOff, c, cOff + i * n, k, n, 0);
+        }
+    }
+
+    /** Columns [from, n) of one row of c = a b: the scalar fused multiply-add chains. */
+    protected static void matmulRowTail(float[] a, int aRow, float[] b, int bOff, float[] c, int cRow, int k, int n,
+                                        int from) {
+        for (int j = from; j < n; j++) {
+            float s = 0f;
+            for (int p = 0; p < k; p++) {
+                s = Math.fma(a[aRow + p], b[bOff + p * n + j], s);
+            }
+            c[cRow + j] = s != s ? Float.NaN : s;
+        }
+    }
 }
