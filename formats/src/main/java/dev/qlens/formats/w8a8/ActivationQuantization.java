@@ -3,7 +3,8 @@ package dev.qlens.formats.w8a8;
 /**
  * How activations are quantized in a W8A8 product.
  *
- * @param scheme symmetric ([-127, 127], zero point 0) or affine ([-128, 127] with a zero point)
+ * @param scheme symmetric ([-127, 127], zero point 0), affine ([-128, 127] with a zero point) or ONNX
+ *     Runtime's uint8 rule
  * @param perToken one scale (and zero point) per row of the activations instead of one per tensor
  * @param percentile clip range: the range is taken from this quantile (of |x| when symmetric; of x
  *     at 1 - p and p when affine) instead of min / max; NaN for min / max
@@ -15,7 +16,13 @@ public record ActivationQuantization(Scheme scheme, boolean perToken, double per
         /** [-127, 127], zero point 0. */
         SYMMETRIC,
         /** [-128, 127] with a zero point. */
-        AFFINE
+        AFFINE,
+        /**
+         * ONNX Runtime's {@code DynamicQuantizeLinear}: uint8 over the range [min(0, x), max(0, x)],
+         * scale = range / 255, zero point = saturate(rint(-min / scale)); stored here shifted by -128
+         * (codes and zero point), which leaves every difference code - zero point unchanged.
+         */
+        ORT_UINT8
     }
 
     /** Validates the combination. */
@@ -25,6 +32,9 @@ public record ActivationQuantization(Scheme scheme, boolean perToken, double per
         }
         if (!Double.isNaN(percentile) && !(percentile >= 0.5 && percentile <= 1)) {
             throw new IllegalArgumentException("clip percentile must be in [0.5, 1], not " + percentile);
+        }
+        if (scheme == Scheme.ORT_UINT8 && (fixed != null || perToken || !Double.isNaN(percentile))) {
+            throw new IllegalArgumentException("ONNX Runtime's rule is dynamic, per tensor and unclipped");
         }
         if (fixed != null && perToken) {
             throw new IllegalArgumentException("static activation parameters are per tensor");
@@ -53,6 +63,15 @@ public record ActivationQuantization(Scheme scheme, boolean perToken, double per
             return fixed;
         }
         boolean clip = !Double.isNaN(percentile);
+        if (scheme == Scheme.ORT_UINT8) {
+            float lo = 0;
+            float hi = 0;
+            for (int i = off; i < off + len; i++) {
+                lo = Math.min(lo, x[i]);
+                hi = Math.max(hi, x[i]);
+            }
+            return QuantParams.ortUint8(lo, hi);
+        }
         if (scheme == Scheme.SYMMETRIC) {
             float amax = clip ? Quantiles.of(x, off, len, percentile, true) : absMax(x, off, len);
             return QuantParams.symmetric(amax);

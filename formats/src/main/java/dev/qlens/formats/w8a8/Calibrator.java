@@ -8,6 +8,8 @@ package dev.qlens.formats.w8a8;
  */
 public final class Calibrator {
     private final double percentile;
+    /** The scheme whose quantiles are kept, or null for both. */
+    private final ActivationQuantization.Scheme only;
     private float min = Float.POSITIVE_INFINITY;
     private float max = Float.NEGATIVE_INFINITY;
     private float absQuantile = 0;
@@ -17,6 +19,15 @@ public final class Calibrator {
 
     /** A calibrator for the clip percentile p (e.g. 0.999), or NaN for min / max only. */
     public Calibrator(double percentile) {
+        this(percentile, null);
+    }
+
+    /**
+     * A calibrator that keeps only the quantiles {@code scheme} needs (|x| for symmetric, x at 1 - p and p
+     * for affine), or both kinds when null; quantiles of large batches are the cost of calibration.
+     */
+    public Calibrator(double percentile, ActivationQuantization.Scheme scheme) {
+        this.only = scheme;
         if (!Double.isNaN(percentile) && !(percentile >= 0.5 && percentile <= 1)) {
             throw new IllegalArgumentException("clip percentile must be in [0.5, 1], not " + percentile);
         }
@@ -33,9 +44,13 @@ public final class Calibrator {
             max = Math.max(max, v);
         }
         if (!Double.isNaN(percentile)) {
-            absQuantile = Math.max(absQuantile, Quantiles.of(batch, 0, batch.length, percentile, true));
-            lowQuantile = Math.min(lowQuantile, Quantiles.of(batch, 0, batch.length, 1 - percentile, false));
-            highQuantile = Math.max(highQuantile, Quantiles.of(batch, 0, batch.length, percentile, false));
+            if (only != ActivationQuantization.Scheme.AFFINE) {
+                absQuantile = Math.max(absQuantile, Quantiles.of(batch, 0, batch.length, percentile, true));
+            }
+            if (only != ActivationQuantization.Scheme.SYMMETRIC) {
+                lowQuantile = Math.min(lowQuantile, Quantiles.of(batch, 0, batch.length, 1 - percentile, false));
+                highQuantile = Math.max(highQuantile, Quantiles.of(batch, 0, batch.length, percentile, false));
+            }
         }
         count += batch.length;
     }
@@ -51,6 +66,9 @@ public final class Calibrator {
             throw new IllegalStateException("no calibration data observed");
         }
         boolean clip = !Double.isNaN(percentile);
+        if (only != null && scheme != only) {
+            throw new IllegalStateException("calibrated for " + only + ", asked for " + scheme);
+        }
         if (scheme == ActivationQuantization.Scheme.SYMMETRIC) {
             return QuantParams.symmetric(clip ? absQuantile : Math.max(Math.abs(min), Math.abs(max)));
         }

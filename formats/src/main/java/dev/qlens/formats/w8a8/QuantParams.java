@@ -31,6 +31,21 @@ public record QuantParams(float scale, int zeroPoint, int qmin, int qmax) {
         return new QuantParams(scale, zp, -128, 127);
     }
 
+    /**
+     * ONNX Runtime's {@code DynamicQuantizeLinear} for the range [lo, hi] (lo &le; 0 &le; hi): uint8,
+     * scale = (hi - lo) / 255, zero point = clamp(rint(-lo / scale), 0, 255); codes and zero point are
+     * shifted by -128 into int8 so that the int8 GEMM computes the same differences. A zero range keeps
+     * the scale at {@link #EPS} (every code is then the zero point).
+     */
+    public static QuantParams ortUint8(float lo, float hi) {
+        float scale = (hi - lo) / 255f;
+        if (!(scale > 0)) {
+            return new QuantParams(EPS, -128, -128, 127);
+        }
+        int zp = (int) Math.max(0, Math.min(255, Math.rint(-lo / scale)));
+        return new QuantParams(scale, zp - 128, -128, 127);
+    }
+
     /** The code of {@code x}, before clamping (as a float, so that overflow is visible). */
     public float unclampedCode(float x) {
         return (float) Math.rint(x / scale) + zeroPoint;

@@ -37,19 +37,7 @@ public final class W8A8Linear {
      * @param bias out values, or null
      */
     public W8A8Linear(float[] weight, int out, int in, float[] bias, Workers workers) {
-        if ((long) out * in != weight.length) {
-            throw new IllegalArgumentException("weight has " + weight.length + " values, not " + out + " x " + in);
-        }
-        if (bias != null && bias.length != out) {
-            throw new IllegalArgumentException("bias has " + bias.length + " values for " + out + " outputs");
-        }
-        this.out = out;
-        this.in = in;
-        this.weight = weight;
-        this.bias = bias;
-        this.workers = workers;
-        this.codes = new byte[weight.length];
-        this.scales = new float[out];
+        this(weight, out, in, bias, workers, new byte[checkedLength(weight, out, in)], new float[out]);
         for (int j = 0; j < out; j++) {
             float amax = 0;
             for (int k = 0; k < in; k++) {
@@ -61,6 +49,65 @@ public final class W8A8Linear {
                 codes[j * in + k] = p.code(weight[j * in + k]);
             }
         }
+    }
+
+    private W8A8Linear(float[] weight, int out, int in, float[] bias, Workers workers, byte[] codes, float[] scales) {
+        if (bias != null && bias.length != out) {
+            throw new IllegalArgumentException("bias has " + bias.length + " values for " + out + " outputs");
+        }
+        this.out = out;
+        this.in = in;
+        this.weight = weight;
+        this.bias = bias;
+        this.workers = workers;
+        this.codes = codes;
+        this.scales = scales;
+    }
+
+    /**
+     * A layer whose weight is already quantized (symmetric int8 codes, out x in, one scale per output
+     * channel), e.g. ONNX Runtime's; the float32 baseline then uses the dequantized weight.
+     */
+    public static W8A8Linear ofCodes(byte[] codes, float[] scales, int out, int in, float[] bias, Workers workers) {
+        if ((long) out * in != codes.length || scales.length != out) {
+            throw new IllegalArgumentException(codes.length + " codes and " + scales.length + " scales for a " + out
+                    + " x " + in + " weight");
+        }
+        float[] dq = new float[codes.length];
+        for (int j = 0; j < out; j++) {
+            for (int k = 0; k < in; k++) {
+                dq[j * in + k] = codes[j * in + k] * scales[j];
+            }
+        }
+        return new W8A8Linear(dq, out, in, bias, workers, codes, scales);
+    }
+
+    private static int checkedLength(float[] weight, int out, int in) {
+        if ((long) out * in != weight.length) {
+            throw new IllegalArgumentException("weight has " + weight.length + " values, not " + out + " x " + in);
+        }
+        return weight.length;
+    }
+
+    /** Input width. */
+    public int in() {
+        return in;
+    }
+
+    /** Output width. */
+    public int out() {
+        return out;
+    }
+
+    /** The dequantized weight: each code times its channel's scale (out x in). */
+    public float[] quantizedWeightValues() {
+        float[] out = new float[codes.length];
+        for (int j = 0; j < this.out; j++) {
+            for (int k = 0; k < in; k++) {
+                out[j * in + k] = codes[j * in + k] * scales[j];
+            }
+        }
+        return out;
     }
 
     /** The weight's int8 codes (out x in) with its per-channel scales. */
@@ -90,28 +137,47 @@ public final class W8A8Linear {
 
     /** W8A8: activations quantized as asked, exact integer product, scales and bias after accumulation. */
     public Result forwardW8A8(float[] x, int tokens, ActivationQuantization aq) {
+        return forwardW8A8(x, new int[] {tokens}, aq);
+    }
+
+    /**
+     * W8A8 on a batch of sequences (rows of each sequence consecutive): a per-tensor rule takes one range per
+     * sequence, as if each sequence ran alone, so the result does not depend on how sequences are batched.
+     *
+     * @param sequenceRows rows of each sequence, summing to the rows of x
+     */
+    public Result forwardW8A8(float[] x, int[] sequenceRows, ActivationQuantization aq) {
+        int tokens = 0;
+        for (int r : sequenceRows) {
+            tokens += r;
+        }
         checkInput(x, tokens);
         byte[] q = new byte[x.length];
-        int groups = aq.perToken() ? tokens : 1;
-        int groupLen = aq.perToken() ? in : x.length;
-        float[] s = new float[groups];
-        int[] z = new int[groups];
+        int[] groupRows = aq.perToken() ? ones(tokens) : sequenceRows;
+        float[] s = new float[groupRows.length == 1 ? 1 : tokens];
+        int[] z = new int[s.length];
         long clipped = 0;
-        for (int g = 0; g < groups; g++) {
-            QuantParams p = aq.paramsFor(x, g * groupLen, groupLen);
-            s[g] = p.scale();
-            z[g] = p.zeroPoint();
-            for (int i = g * groupLen; i < (g + 1) * groupLen; i++) {
+        int row = 0;
+        for (int rows : groupRows) {
+            int from = row * in;
+            int len = rows * in;
+            QuantParams p = aq.paramsFor(x, from, len);
+            for (int i = from; i < from + len; i++) {
                 float u = p.unclampedCode(x[i]);
                 if (u < p.qmin() || u > p.qmax()) {
                     clipped++;
                 }
                 q[i] = p.code(x[i]);
             }
+            for (int r = row; r < row + rows && r < s.length; r++) {
+                s[r] = p.scale();
+                z[r] = p.zeroPoint();
+            }
+            row += rows;
         }
         Int8Matrix a = Int8Matrix.of(q, tokens, in).withScales(s).withZeroPoints(z);
         float[] y = Int8Gemm.using(workers).multiply(a, quantizedWeight(), bias);
-        return new Result(y, x.length == 0 ? 0 : (double) clipped / x.length, s, z);
+        return new Result(y, clipped, x.length, s, z);
     }
 
     /** The W8A8 output's error against the float32 baseline, with the metrics of {@code compare}. */
@@ -128,12 +194,23 @@ public final class W8A8Linear {
      * A W8A8 output.
      *
      * @param output tokens x out, row-major
-     * @param clippedFraction fraction of activations whose code fell outside the range before clamping
+     * @param clipped activations whose code fell outside the range before clamping
+     * @param activations activations quantized (tokens x in)
      * @param activationScales one per tensor or per token
      * @param activationZeroPoints one per tensor or per token
      */
-    public record Result(float[] output, double clippedFraction, float[] activationScales,
+    public record Result(float[] output, long clipped, long activations, float[] activationScales,
                          int[] activationZeroPoints) {
+        /** The fraction of activations clipped (0 for an empty input). */
+        public double clippedFraction() {
+            return activations == 0 ? 0 : (double) clipped / activations;
+        }
+    }
+
+    private static int[] ones(int n) {
+        int[] out = new int[n];
+        java.util.Arrays.fill(out, 1);
+        return out;
     }
 
     private void checkInput(float[] x, int tokens) {
