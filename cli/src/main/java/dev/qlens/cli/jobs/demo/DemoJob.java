@@ -1,6 +1,8 @@
 package dev.qlens.cli.jobs.demo;
 
 import dev.qlens.cli.jobs.compare.CompareJob;
+import dev.qlens.cli.jobs.maven.MavenFetcher;
+import dev.qlens.cli.jobs.maven.MavenFile;
 import dev.qlens.cli.jobs.compare.CompareOptions;
 import dev.qlens.cli.jobs.compare.CompareReport;
 import dev.qlens.formats.convention.Convention;
@@ -21,9 +23,9 @@ public final class DemoJob {
     }
 
     /** Fetches (once) and compares the pair. */
-    public static Result run(ModelFetcher fetcher, int threads, boolean progress) throws Exception {
-        Path fp32 = fetcher.fetch(MavenModel.MINILM_FP32);
-        Path int8 = fetcher.fetch(MavenModel.MINILM_INT8);
+    public static Result run(MavenFetcher fetcher, int threads, boolean progress) throws Exception {
+        Path fp32 = fetcher.fetch(MavenFile.MINILM_FP32);
+        Path int8 = fetcher.fetch(MavenFile.MINILM_INT8);
         CompareReport r = CompareJob.run(new CompareOptions(fp32, int8, List.of(), threads,
                 EnumSet.allOf(Convention.class), progress));
         return new Result(fp32, int8, r);
