@@ -66,6 +66,36 @@ public final class ConvRot {
     }
 
     /**
+     * {@code R h R} for the block-diagonal rotation R of group g (n x n, row-major, float64): the second
+     * moment of the inputs a rotated weight sees, since {@code W x = (W R)(R x)}.
+     */
+    public static double[] rotateSecondMoment(double[] h, int n, int g) {
+        checkGroup(g);
+        double[] a = h.clone();
+        double[] buf = new double[g];
+        for (int pass = 0; pass < 2; pass++) {
+            // Rotate the groups of every row, then transpose; twice gives R h R (R is symmetric).
+            for (int r = 0; r < n; r++) {
+                for (int c0 = 0; c0 < n; c0 += g) {
+                    System.arraycopy(a, r * n + c0, buf, 0, g);
+                    transform(buf);
+                    for (int i = 0; i < g; i++) {
+                        a[r * n + c0 + i] = buf[i] / Math.sqrt(g);
+                    }
+                }
+            }
+            for (int r = 0; r < n; r++) {
+                for (int c = r + 1; c < n; c++) {
+                    double t = a[r * n + c];
+                    a[r * n + c] = a[c * n + r];
+                    a[c * n + r] = t;
+                }
+            }
+        }
+        return a;
+    }
+
+    /**
      * v := v * H4^(kron k) in place (unnormalized), for v of length 4^k: one 4-point butterfly per
      * Kronecker factor. Row i of the Kronecker product picks, digit by digit in base 4, the entries of H4.
      */

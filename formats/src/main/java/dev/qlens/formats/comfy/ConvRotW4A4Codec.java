@@ -81,22 +81,22 @@ final class ConvRotW4A4Codec extends LayerCodec {
     }
 
     @Override
-    public void encode(QLayer layer, float[] values) {
+    public void encodeRange(QLayer layer, float[] values, int off, int start, int n) {
         Layer l = (Layer) layer;
-        for (int r = 0; r < l.rows; r++) {
-            Int8TensorwiseCodec.quantizeRun(values, r * l.cols, l.cols, l.scale[r], l.dtype, -7f, 7f, l.codes);
+        Int8TensorwiseCodec.quantizeRuns(values, off, start, n, l.cols, l.scale, l.dtype, -7f, 7f, l.codes);
+    }
+
+    @Override
+    public void dequantizeRange(QLayer layer, int start, int n, float[] out, int off) {
+        Layer l = (Layer) layer;
+        for (int i = 0; i < n; i++) {
+            out[off + i] = l.codes[start + i] * l.scale[(start + i) / l.cols];
         }
     }
 
     @Override
-    public void dequantize(QLayer layer, float[] out) {
-        Layer l = (Layer) layer;
-        for (int r = 0; r < l.rows; r++) {
-            float s = l.scale[r];
-            for (int i = r * l.cols; i < (r + 1) * l.cols; i++) {
-                out[i] = l.codes[i] * s;
-            }
-        }
+    public double[] targetHessian(QLayer layer, double[] h) {
+        return convrot == 0 ? super.targetHessian(layer, h) : ConvRot.rotateSecondMoment(h, layer.cols, convrot);
     }
 
     @Override

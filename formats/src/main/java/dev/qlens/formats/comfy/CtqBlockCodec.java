@@ -104,34 +104,34 @@ final class CtqBlockCodec extends LayerCodec {
     }
 
     @Override
-    public void encode(QLayer layer, float[] values) {
+    public void encodeRange(QLayer layer, float[] values, int off, int start, int n) {
         Layer l = (Layer) layer;
         if (format == ComfyFormat.INT8_BLOCKWISE) {
-            for (int i = 0; i < values.length; i++) {
-                float q = Math.max(-127f, Math.min(127f, values[i] / l.factor[groupOf(l, i)]));
-                l.codes[i] = (byte) (int) Math.rint(q);
+            for (int i = 0; i < n; i++) {
+                float q = Math.max(-127f, Math.min(127f, values[off + i] / l.factor[groupOf(l, start + i)]));
+                l.codes[start + i] = (byte) (int) Math.rint(q);
             }
             return;
         }
-        float[] t = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            t[i] = values[i] * l.factor[groupOf(l, i)];
+        float[] t = new float[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = values[off + i] * l.factor[groupOf(l, start + i)];
         }
-        KernelProvider.get().encode(DType.F8_E4M3, t, 0, l.codes, 0, t.length, EncodeMode.SATURATING, 0);
+        KernelProvider.get().encode(DType.F8_E4M3, t, 0, l.codes, start, n, EncodeMode.SATURATING, 0);
     }
 
     @Override
-    public void dequantize(QLayer layer, float[] out) {
+    public void dequantizeRange(QLayer layer, int start, int n, float[] out, int off) {
         Layer l = (Layer) layer;
         if (format == ComfyFormat.INT8_BLOCKWISE) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = l.codes[i] * l.scale[groupOf(l, i)];
+            for (int i = 0; i < n; i++) {
+                out[off + i] = l.codes[start + i] * l.scale[groupOf(l, start + i)];
             }
             return;
         }
-        KernelProvider.get().decode(DType.F8_E4M3, l.codes, 0, out, 0, l.size());
-        for (int i = 0; i < out.length; i++) {
-            out[i] *= l.scale[groupOf(l, i)];
+        KernelProvider.get().decode(DType.F8_E4M3, l.codes, start, out, off, n);
+        for (int i = 0; i < n; i++) {
+            out[off + i] *= l.scale[groupOf(l, start + i)];
         }
     }
 

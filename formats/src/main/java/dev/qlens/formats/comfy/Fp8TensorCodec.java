@@ -120,23 +120,23 @@ final class Fp8TensorCodec extends LayerCodec {
     }
 
     @Override
-    public void encode(QLayer layer, float[] values) {
+    public void encodeRange(QLayer layer, float[] values, int off, int start, int count) {
         Layer l = (Layer) layer;
         Kernels k = KernelProvider.get();
-        float[] t = new float[Math.min(values.length, 1 << 16)];
-        for (int start = 0; start < values.length; start += t.length) {
-            int n = Math.min(t.length, values.length - start);
-            k.scaleToDtype(values, start, l.reciprocal, false, l.dtype, t, 0, n);
+        float[] t = new float[Math.min(count, 1 << 16)];
+        for (int done = 0; done < count; done += t.length) {
+            int n = Math.min(t.length, count - done);
+            k.scaleToDtype(values, off + done, l.reciprocal, false, l.dtype, t, 0, n);
             // Saturating round-to-nearest-even equals clamp to +-max, then the cast.
-            k.encode(codeType, t, 0, l.codes, start, n, EncodeMode.SATURATING, 0);
+            k.encode(codeType, t, 0, l.codes, start + done, n, EncodeMode.SATURATING, 0);
         }
     }
 
     @Override
-    public void dequantize(QLayer layer, float[] out) {
+    public void dequantizeRange(QLayer layer, int start, int n, float[] out, int off) {
         Layer l = (Layer) layer;
-        KernelProvider.get().decode(codeType, l.codes, 0, out, 0, l.size());
-        for (int i = 0; i < out.length; i++) {
+        KernelProvider.get().decode(codeType, l.codes, start, out, off, n);
+        for (int i = off; i < off + n; i++) {
             out[i] *= l.scale;
         }
     }

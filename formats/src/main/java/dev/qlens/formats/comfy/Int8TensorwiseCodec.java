@@ -162,35 +162,50 @@ final class Int8TensorwiseCodec extends LayerCodec {
     }
 
     @Override
-    public void encode(QLayer layer, float[] values) {
+    public void encodeRange(QLayer layer, float[] values, int off, int start, int n) {
         Layer l = (Layer) layer;
-        int len = perRow ? l.cols : l.size();
-        for (int g = 0; g < l.divisor.length; g++) {
-            quantizeRun(values, g * len, len, l.divisor[g], l.dtype, -128f, 127f, l.codes);
+        quantizeRuns(values, off, start, n, perRow ? l.cols : l.size(), l.divisor, l.dtype, -128f, 127f, l.codes);
+    }
+
+    /**
+     * Elements [start, start + n) from values[off ..], each divided by the divisor of its group of
+     * {@code groupLength} consecutive elements.
+     */
+    static void quantizeRuns(float[] v, int off, int start, int n, int groupLength, float[] divisor, DType dtype,
+                             float lo, float hi, byte[] codes) {
+        int done = 0;
+        while (done < n) {
+            int g = (start + done) / groupLength;
+            int len = Math.min(n - done, (g + 1) * groupLength - (start + done));
+            quantizeRun(v, off + done, start + done, len, divisor[g], dtype, lo, hi, codes);
+            done += len;
         }
     }
 
     /** q = clamp(rint(round_dtype(v / divisor)), lo, hi) for a run of values, in pieces through the kernels. */
-    static void quantizeRun(float[] v, int off, int n, float divisor, DType dtype, float lo, float hi, byte[] codes) {
+    static void quantizeRun(float[] v, int off, int start, int n, float divisor, DType dtype, float lo, float hi,
+                            byte[] codes) {
         Kernels k = KernelProvider.get();
         float[] t = new float[Math.min(n, 1 << 14)];
         for (int done = 0; done < n; done += t.length) {
             int len = Math.min(t.length, n - done);
             k.scaleToDtype(v, off + done, divisor, true, dtype, t, 0, len);
-            k.roundToInt8(t, 0, lo, hi, codes, off + done, len);
+            k.roundToInt8(t, 0, lo, hi, codes, start + done, len);
         }
     }
 
     @Override
-    public void dequantize(QLayer layer, float[] out) {
+    public void dequantizeRange(QLayer layer, int start, int n, float[] out, int off) {
         Layer l = (Layer) layer;
         int len = perRow ? l.cols : l.size();
-        for (int g = 0; g < l.scale.length; g++) {
-            float s = l.scale[g];
-            for (int i = g * len; i < (g + 1) * len; i++) {
-                out[i] = l.codes[i] * s;
-            }
+        for (int i = 0; i < n; i++) {
+            out[off + i] = l.codes[start + i] * l.scale[(start + i) / len];
         }
+    }
+
+    @Override
+    public double[] targetHessian(QLayer layer, double[] h) {
+        return convrot == 0 ? super.targetHessian(layer, h) : ConvRot.rotateSecondMoment(h, layer.cols, convrot);
     }
 
     @Override

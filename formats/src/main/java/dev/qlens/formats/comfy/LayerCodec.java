@@ -50,10 +50,42 @@ public abstract class LayerCodec {
     public abstract void chooseScales(QLayer layer, boolean search);
 
     /** Encodes {@code values} (target domain, one per target element) with the layer's fixed scales into its codes. */
-    public abstract void encode(QLayer layer, float[] values);
+    public final void encode(QLayer layer, float[] values) {
+        encodeRange(layer, values, 0, 0, layer.size());
+    }
 
     /** The values the codes stand for, in the target domain (float32, code times scale). */
-    public abstract void dequantize(QLayer layer, float[] out);
+    public final void dequantize(QLayer layer, float[] out) {
+        dequantizeRange(layer, 0, layer.size(), out, 0);
+    }
+
+    /**
+     * Encodes target elements [start, start + n) (row-major) from {@code values[off .. off + n)} with the
+     * layer's fixed scales, exactly as {@link #encode} computes them: every code depends only on its own
+     * value and its scale, which lets GPTQ round one column at a time.
+     */
+    public abstract void encodeRange(QLayer layer, float[] values, int off, int start, int n);
+
+    /** The values codes [start, start + n) stand for, into {@code out[off .. off + n)}. */
+    public abstract void dequantizeRange(QLayer layer, int start, int n, float[] out, int off);
+
+    /**
+     * The input second moment {@code X^T X} of the target matrix, from the original layer's ({@code h},
+     * origCols x origCols, row-major): padding columns, whose inputs are zero, get zero rows and columns;
+     * rotated formats rotate it as they rotate the weight.
+     */
+    public double[] targetHessian(QLayer layer, double[] h) {
+        int n = layer.origCols;
+        int t = layer.cols;
+        if (t == n) {
+            return h.clone();
+        }
+        double[] out = new double[t * t];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(h, i * n, out, i * t, n);
+        }
+        return out;
+    }
 
     /** Maps target-domain values back to the original weight (cropping padding, undoing rotation). */
     public float[] toOriginal(QLayer layer, float[] targetValues) {

@@ -114,27 +114,27 @@ final class Mxfp8LayerCodec extends LayerCodec {
     }
 
     @Override
-    public void encode(QLayer layer, float[] values) {
+    public void encodeRange(QLayer layer, float[] values, int off, int start, int count) {
         Layer l = (Layer) layer;
         Kernels k = KernelProvider.get();
-        float[] t = new float[Math.min(values.length, 1 << 16)];
-        for (int start = 0; start < values.length; start += t.length) {
-            int n = Math.min(t.length, values.length - start);
+        float[] t = new float[Math.min(count, 1 << 16)];
+        for (int done = 0; done < count; done += t.length) {
+            int n = Math.min(t.length, count - done);
             for (int i = 0; i < n; i++) {
-                int b = (start + i) / BLOCK;
+                int b = (start + done + i) / BLOCK;
                 // kitchen writes +0 for every element of an all-zero block.
-                t[i] = l.zero[b] ? 0f : values[start + i] / scale(l.exponents[b] & 0xFF);
+                t[i] = l.zero[b] ? 0f : values[off + done + i] / scale(l.exponents[b] & 0xFF);
             }
-            k.encode(DType.F8_E4M3, t, 0, l.codes, start, n, EncodeMode.SATURATING, 0);
+            k.encode(DType.F8_E4M3, t, 0, l.codes, start + done, n, EncodeMode.SATURATING, 0);
         }
     }
 
     @Override
-    public void dequantize(QLayer layer, float[] out) {
+    public void dequantizeRange(QLayer layer, int start, int n, float[] out, int off) {
         Layer l = (Layer) layer;
-        KernelProvider.get().decode(DType.F8_E4M3, l.codes, 0, out, 0, l.size());
-        for (int i = 0; i < out.length; i++) {
-            out[i] *= scale(l.exponents[i / BLOCK] & 0xFF);
+        KernelProvider.get().decode(DType.F8_E4M3, l.codes, start, out, off, n);
+        for (int i = 0; i < n; i++) {
+            out[off + i] *= scale(l.exponents[(start + i) / BLOCK] & 0xFF);
         }
     }
 

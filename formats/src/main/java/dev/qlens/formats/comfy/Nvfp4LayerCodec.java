@@ -120,28 +120,28 @@ final class Nvfp4LayerCodec extends LayerCodec {
     }
 
     @Override
-    public void encode(QLayer layer, float[] values) {
+    public void encodeRange(QLayer layer, float[] values, int off, int start, int count) {
         Layer l = (Layer) layer;
         Kernels k = KernelProvider.get();
-        float[] t = new float[Math.min(values.length, 1 << 16)];
-        for (int start = 0; start < values.length; start += t.length) {
-            int n = Math.min(t.length, values.length - start);
+        float[] t = new float[Math.min(count, 1 << 16)];
+        for (int done = 0; done < count; done += t.length) {
+            int n = Math.min(t.length, count - done);
             for (int i = 0; i < n; i++) {
-                float total = l.total[(start + i) / BLOCK];
+                float total = l.total[(start + done + i) / BLOCK];
                 // A zero total (all-zero block, or a scale below E4M3's range) gives +0 codes.
-                t[i] = total == 0f ? 0f : values[start + i] / total;
+                t[i] = total == 0f ? 0f : values[off + done + i] / total;
             }
             // Saturating round-to-nearest-even is the clamp to +-6 followed by the E2M1 conversion.
-            k.encodeCodes(E2M1, t, 0, l.codes, start, n, EncodeMode.SATURATING, 0);
+            k.encodeCodes(E2M1, t, 0, l.codes, start + done, n, EncodeMode.SATURATING, 0);
         }
     }
 
     @Override
-    public void dequantize(QLayer layer, float[] out) {
+    public void dequantizeRange(QLayer layer, int start, int n, float[] out, int off) {
         Layer l = (Layer) layer;
-        KernelProvider.get().decodeCodes(E2M1, l.codes, 0, out, 0, l.size());
-        for (int i = 0; i < out.length; i++) {
-            out[i] *= l.total[i / BLOCK];
+        KernelProvider.get().decodeCodes(E2M1, l.codes, start, out, off, n);
+        for (int i = 0; i < n; i++) {
+            out[off + i] *= l.total[(start + i) / BLOCK];
         }
     }
 
