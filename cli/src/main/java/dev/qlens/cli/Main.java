@@ -5,6 +5,7 @@ import dev.qlens.cli.commands.CastCommand;
 import dev.qlens.cli.commands.CheckCommand;
 import dev.qlens.cli.commands.CompareCommand;
 import dev.qlens.cli.commands.DemoCommand;
+import dev.qlens.cli.commands.CalibrateCommand;
 import dev.qlens.cli.commands.EvalCommand;
 import dev.qlens.cli.commands.SweepCommand;
 import dev.qlens.cli.commands.SvdCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = {"qlens: bit-exact low-precision formats, checkpoint inspection, quantization error analysis.",
                 "Results go to stdout; progress and warnings go to stderr."},
         subcommands = {InspectCommand.class, CastCommand.class, EncodeCommand.class, DecodeCommand.class,
-                CompareCommand.class, QuantizeCommand.class, CheckCommand.class, EvalCommand.class, DemoCommand.class, SweepCommand.class, SvdCommand.class, FormatsCommand.class, BenchCommand.class, HelpCommand.class})
+                CompareCommand.class, QuantizeCommand.class, CheckCommand.class, EvalCommand.class, CalibrateCommand.class, DemoCommand.class, SweepCommand.class, SvdCommand.class, FormatsCommand.class, BenchCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a job that failed because of its input. */
     public static final int EXIT_FAILURE = 1;

@@ -162,7 +162,7 @@ public final class EvalCommand implements Callable<Integer> {
         MavenFetcher fetcher = new MavenFetcher(cache != null ? cache : MavenFetcher.defaultCache(),
                 MavenFetcher.defaultRepositories(), offline, err);
         EvalJob.Result result;
-        try (ProgressListener progress = new ProgressListener(!noProgress, err)) {
+        try (EvalProgress progress = new EvalProgress("eval", !noProgress, err)) {
             result = EvalJob.run(options, fetcher, progress);
         }
         if (saveEmbeddings != null) {
@@ -244,45 +244,6 @@ public final class EvalCommand implements Callable<Integer> {
                 names.add(v.name().toLowerCase(Locale.ROOT));
             }
             throw new ParameterException(spec.commandLine(), option + " must be one of " + names + ", not " + text);
-        }
-    }
-
-    /** Shows the job's stages as a progress bar and its notes on stderr. */
-    private static final class ProgressListener implements EvalJob.Listener, AutoCloseable {
-        private final boolean enabled;
-        private final PrintWriter err;
-        private Progress bar;
-
-        ProgressListener(boolean enabled, PrintWriter err) {
-            this.enabled = enabled;
-            this.err = err;
-        }
-
-        @Override
-        public void stage(String what, long tokens) {
-            close();
-            bar = Progress.startUnits("eval " + what, tokens, " tok", enabled);
-        }
-
-        @Override
-        public void tokens(long n) {
-            if (bar != null) {
-                bar.step(n);
-            }
-        }
-
-        @Override
-        public void note(String message) {
-            err.println("qlens eval: " + message);
-            err.flush();
-        }
-
-        @Override
-        public void close() {
-            if (bar != null) {
-                bar.close();
-                bar = null;
-            }
         }
     }
 }

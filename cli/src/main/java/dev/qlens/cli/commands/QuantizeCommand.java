@@ -119,6 +119,27 @@ public final class QuantizeCommand implements Callable<Integer> {
                     + " once) or grid (minimized after rounding). Reports round-to-nearest next to it.")
     String learned;
 
+    @Option(names = "--method", paramLabel = "rtn|gptq", defaultValue = "rtn",
+            description = "Rounding: rtn (round to nearest, default) or gptq (column by column with error feedback"
+                    + " through the layer's input statistics; needs --calibration). Both write the same layout.")
+    String method;
+
+    @Option(names = "--calibration", paramLabel = "STATS",
+            description = "Input statistics from qlens calibrate: GPTQ's second moments, and held-out inputs on which"
+                    + " every layer's output error is reported (also with rtn).")
+    Path calibration;
+
+    @Option(names = "--gptq-damp", paramLabel = "D", defaultValue = "0.01",
+            description = "GPTQ dampening, a fraction of the mean diagonal of X^T X (default: ${DEFAULT-VALUE}).")
+    double gptqDamp;
+
+    @Option(names = "--gptq-block", paramLabel = "N", defaultValue = "128",
+            description = "GPTQ columns per lazy batch (default: ${DEFAULT-VALUE}); changes speed, not the result much.")
+    int gptqBlock;
+
+    @Option(names = "--act-order", description = "GPTQ: round the inputs with the largest energy first.")
+    boolean actOrder;
+
     @Option(names = {"--top-p", "--top_p"}, paramLabel = "P", defaultValue = "0.2", description = "Learned rounding rank:"
             + " fraction of min(rows, cols) (default 0.2).")
     double topP;
@@ -237,12 +258,23 @@ public final class QuantizeCommand implements Callable<Integer> {
         for (String p : presets) {
             Presets.builtIn().get(p);
         }
+        dev.qlens.formats.gptq.Gptq.Options gptq;
+        switch (method.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "rtn":
+                gptq = null;
+                break;
+            case "gptq":
+                gptq = new dev.qlens.formats.gptq.Gptq.Options(gptqDamp, gptqBlock, actOrder);
+                break;
+            default:
+                throw new IllegalArgumentException("--method must be rtn or gptq, not '" + method + "'");
+        }
         return new QuantizeOptions(input, output, main, quantOps, List.copyOf(presets), patterns(excludes, "--exclude"),
                 patterns(includes, "--include"), layerConfig, fullMatch, rules, fb, dryRun, scaleSearch, lr, allowWorse,
                 inputScale == null ? null : QuantizeOptions.InputScale.parse(inputScale), fullPrecisionMm,
                 biasCorrection ? new BiasCorrection.Options(calibSamples, seed) : null, embeddings, report,
                 shardSize == null ? 0 : Sizes.parse(shardSize), force, threads, !noProgress,
-                Convention.parseSelection(convention));
+                Convention.parseSelection(convention), gptq, calibration);
     }
 
     private static boolean mode(String m) {

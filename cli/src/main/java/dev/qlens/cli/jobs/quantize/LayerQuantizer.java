@@ -31,13 +31,16 @@ import java.util.Map;
 public final class LayerQuantizer {
     private final QuantizeOptions o;
     private final Gemm gemm;
+    private final CalibratedRounding calibrated;
 
     /**
-     * @param gemm the matrix product learned rounding uses
+     * @param gemm the matrix product learned rounding and GPTQ use
+     * @param calibration the statistics of {@code o.calibration()}, or null
      */
-    public LayerQuantizer(QuantizeOptions o, Gemm gemm) {
+    public LayerQuantizer(QuantizeOptions o, Gemm gemm, dev.qlens.formats.gptq.CalibrationFile calibration) {
         this.o = o;
         this.gemm = gemm;
+        this.calibrated = calibration == null ? null : new CalibratedRounding(calibration, gemm);
     }
 
     /** The tensors a quantized layer writes, with full names, before any value is known. */
@@ -100,10 +103,10 @@ public final class LayerQuantizer {
         DType dtype = t.kind() == LogicalTensor.Kind.PLAIN ? TorchDtype.computeDtype(t.storedDtype()) : DType.F32;
         LayerCodec codec = p.spec().codec();
         String layer = layerName(p.name());
-        if (codec.streams() && !o.scaleSearch() && o.learned() == null && bias == null) {
+        if (codec.streams() && !o.scaleSearch() && o.learned() == null && bias == null && calibrated == null) {
             QLayer q = codec.streamLayer(p.name(), rows, cols, dtype);
             ErrorMetrics m = stream(t, codec, q);
-            return outcome(p, codec, q, layer, m, m, null, false, null, t0);
+            return outcome(p, codec, q, layer, m, m, null, false, null, t0, null, Double.NaN, Double.NaN);
         }
         float[] w = readAll(t);
         QLayer q;
@@ -115,9 +118,15 @@ public final class LayerQuantizer {
         codec.quantize(q, false);
         float[] dq = new float[q.size()];
         ErrorMetrics rtn = measure(codec, q, w, dq);
+        double outRtn = calibrated == null ? Double.NaN : calibrated.outputError(layer, q, w, codec.toOriginal(q, dq));
         ErrorMetrics result = rtn;
         if (o.scaleSearch()) {
             codec.quantize(q, true);
+            result = measure(codec, q, w, dq);
+        }
+        dev.qlens.formats.gptq.Gptq.Outcome gptq = null;
+        if (o.gptq() != null) {
+            gptq = calibrated.gptq(layer, codec, q, o.gptq());
             result = measure(codec, q, w, dq);
         }
         LearnedRounding.Outcome learned = null;
@@ -138,12 +147,17 @@ public final class LayerQuantizer {
             codec.dequantize(q, dq);
             corrected = BiasCorrection.correct(w, codec.toOriginal(q, dq), bias, rows, cols, o.biasCorrection());
         }
-        return outcome(p, codec, q, layer, rtn, result, learned, reverted, corrected, t0);
+        double out = Double.NaN;
+        if (calibrated != null) {
+            codec.dequantize(q, dq);
+            out = calibrated.outputError(layer, q, w, codec.toOriginal(q, dq));
+        }
+        return outcome(p, codec, q, layer, rtn, result, learned, reverted, corrected, t0, gptq, outRtn, out);
     }
 
     private LayerOutcome outcome(LayerPlan p, LayerCodec codec, QLayer q, String layer, ErrorMetrics rtn,
                                  ErrorMetrics result, LearnedRounding.Outcome learned, boolean reverted, float[] corrected,
-                                 long t0) {
+                                 long t0, dev.qlens.formats.gptq.Gptq.Outcome gptq, double outRtn, double out) {
         List<StoredTensor> tensors = new ArrayList<>();
         for (StoredTensor s : codec.tensors(q)) {
             tensors.add(new StoredTensor(layer + "." + s.suffix(), s.dtype(), s.shape(), s.data()));
@@ -164,7 +178,7 @@ public final class LayerQuantizer {
             bytes += s.data().length;
         }
         LayerStats stats = new LayerStats(rtn, result, codec.granularity(q), learned, reverted, corrected != null, bytes,
-                (System.nanoTime() - t0) / 1e9);
+                (System.nanoTime() - t0) / 1e9, gptq, outRtn, out);
         return new LayerOutcome(tensors, corrected, stats);
     }
 

@@ -14,9 +14,13 @@ import dev.qlens.formats.comfy.LearnedRounding;
  * @param biasCorrected whether the bias was corrected
  * @param bytes bytes written for the layer
  * @param seconds wall time of the layer
+ * @param gptq what GPTQ did, or null when it did not run on the layer
+ * @param outputErrorRtn relative output error of round-to-nearest on the held-out inputs (NaN without them)
+ * @param outputError relative output error of what is written on the held-out inputs (NaN without them)
  */
 public record LayerStats(ErrorMetrics rtn, ErrorMetrics result, String granularity, LearnedRounding.Outcome learned,
-                         boolean revertedToRtn, boolean biasCorrected, long bytes, double seconds) {
+                         boolean revertedToRtn, boolean biasCorrected, long bytes, double seconds,
+                         dev.qlens.formats.gptq.Gptq.Outcome gptq, double outputErrorRtn, double outputError) {
     /** The seed's top-k objective of the codes written (NaN without learned rounding). */
     public double writtenObjective() {
         return learned == null ? Double.NaN : revertedToRtn ? learned.startObjective() : learned.finalObjective();

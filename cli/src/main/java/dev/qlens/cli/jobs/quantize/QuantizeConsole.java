@@ -15,38 +15,55 @@ public final class QuantizeConsole {
     private QuantizeConsole() {
     }
 
+    private static String outputError(double e) {
+        return Double.isNaN(e) ? "-" : Numbers.sci(e, 3);
+    }
+
     /** Prints the report. */
     public static void print(QuantizeReport r, PrintWriter out) {
         boolean learned = r.layers().stream().anyMatch(l -> l.learned() != null);
-        boolean improved = r.method().contains("scale search") || learned;
-        TextTable t = learned
-                ? new TextTable("layer", "format", "shape", ">rtn rel", ">rtn SNR", ">final rel", ">final SNR",
-                        ">top-k before", ">top-k learned", ">changed", ">time")
-                : improved
-                ? new TextTable("layer", "format", "shape", ">rtn rel", ">rtn SNR", ">final rel", ">final SNR", ">time")
-                : new TextTable("layer", "format", "shape", ">rel error", ">SNR dB", ">bytes", ">time");
+        boolean held = r.layers().stream().anyMatch(l -> l.stats() != null && !Double.isNaN(l.stats().outputError()));
+        boolean improved = r.method().contains("scale search") || r.method().startsWith("GPTQ") || learned || held;
+        java.util.List<String> head = new java.util.ArrayList<>(java.util.List.of("layer", "format", "shape"));
+        if (improved) {
+            head.addAll(java.util.List.of(">rtn rel", ">rtn SNR", ">final rel", ">final SNR"));
+        } else {
+            head.addAll(java.util.List.of(">rel error", ">SNR dB", ">bytes"));
+        }
+        if (learned) {
+            head.addAll(java.util.List.of(">top-k before", ">top-k learned", ">changed"));
+        }
+        if (held) {
+            head.addAll(java.util.List.of(">rtn out err", ">final out err"));
+        }
+        head.add(">time");
+        TextTable t = new TextTable(head.toArray(new String[0]));
         for (QuantizeReport.Layer l : r.layers()) {
             if (l.stats() == null) {
                 continue;
             }
             ErrorMetrics a = l.rtn();
             ErrorMetrics b = l.result();
-            String shape = Shapes.toString(l.shape());
-            String time = Numbers.fixed(l.stats().seconds(), 2) + " s";
+            java.util.List<String> row = new java.util.ArrayList<>(java.util.List.of(l.name(), l.format(),
+                    Shapes.toString(l.shape())));
+            if (improved) {
+                row.addAll(java.util.List.of(Numbers.sci(a.relativeL2(), 3), Numbers.fixed(a.snrDb(), 2),
+                        Numbers.sci(b.relativeL2(), 3), Numbers.fixed(b.snrDb(), 2)));
+            } else {
+                row.addAll(java.util.List.of(Numbers.sci(b.relativeL2(), 3), Numbers.fixed(b.snrDb(), 2),
+                        Numbers.bytes(l.bytesOut())));
+            }
             if (learned) {
                 LearnedRounding.Outcome lr = l.learned();
-                t.row(l.name(), l.format(), shape, Numbers.sci(a.relativeL2(), 3), Numbers.fixed(a.snrDb(), 2),
-                        Numbers.sci(b.relativeL2(), 3), Numbers.fixed(b.snrDb(), 2),
-                        lr == null ? "" : Numbers.sci(lr.startObjective(), 3),
+                row.addAll(java.util.List.of(lr == null ? "" : Numbers.sci(lr.startObjective(), 3),
                         lr == null ? "" : Numbers.sci(lr.finalObjective(), 3) + (l.stats().revertedToRtn() ? "*" : ""),
-                        lr == null ? "" : Long.toString(lr.changedCodes()), time);
-            } else if (improved) {
-                t.row(l.name(), l.format(), shape, Numbers.sci(a.relativeL2(), 3), Numbers.fixed(a.snrDb(), 2),
-                        Numbers.sci(b.relativeL2(), 3), Numbers.fixed(b.snrDb(), 2), time);
-            } else {
-                t.row(l.name(), l.format(), shape, Numbers.sci(b.relativeL2(), 3), Numbers.fixed(b.snrDb(), 2),
-                        Numbers.bytes(l.bytesOut()), time);
+                        lr == null ? "" : Long.toString(lr.changedCodes())));
             }
+            if (held) {
+                row.addAll(java.util.List.of(outputError(l.stats().outputErrorRtn()), outputError(l.stats().outputError())));
+            }
+            row.add(Numbers.fixed(l.stats().seconds(), 2) + " s");
+            t.row(row.toArray(new String[0]));
         }
         if (r.dryRun()) {
             TextTable plan = new TextTable("layer", "action", "format", "shape", ">bytes in", ">bytes out", "reason");
@@ -63,6 +80,10 @@ public final class QuantizeConsole {
             out.print(plan.render());
         } else if (t.size() > 0) {
             out.print(t.render());
+            if (held) {
+                out.println("out err: relative output error ||(W - Q) X||^2 / ||W X||^2 on the held-out inputs of the"
+                        + " calibration file (GPTQ never sees them).");
+            }
             if (learned) {
                 out.println("rtn: round-to-nearest at the format's own scales; final: what was written. top-k: the seed's"
                         + " objective ||U_k^T (Q - W) V_k|| before and after learned rounding.");

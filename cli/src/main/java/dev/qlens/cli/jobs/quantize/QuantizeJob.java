@@ -67,9 +67,12 @@ public final class QuantizeJob {
                 throw new QlensException(o.input() + ": no 2-D floating-point '*.weight' tensor to quantize");
             }
             // Learned rounding spends its time in large products: give them every thread, one layer at a time.
-            int layerThreads = o.learned() != null ? 1 : Math.max(1, o.threads());
-            Gemm gemm = Gemm.using(o.learned() != null ? workers : Workers.single());
-            LayerQuantizer quantizer = new LayerQuantizer(o, gemm);
+            // Learned rounding and GPTQ spread one layer's products over the workers; the rest runs layers in parallel.
+            boolean heavy = o.learned() != null || o.gptq() != null;
+            int layerThreads = heavy ? 1 : Math.max(1, o.threads());
+            Gemm gemm = Gemm.using(heavy ? workers : Workers.single());
+            LayerQuantizer quantizer = new LayerQuantizer(o, gemm,
+                    o.calibration() == null ? null : dev.qlens.formats.gptq.CalibrationFile.read(o.calibration()));
             Map<String, ErrorMetrics> measured = new HashMap<>();
             if (!o.keepIf().isEmpty()) {
                 plans = protect(o, plans, quantizer, layerThreads, measured);

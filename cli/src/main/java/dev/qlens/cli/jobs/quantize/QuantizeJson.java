@@ -86,6 +86,16 @@ public final class QuantizeJson {
                 j.addProperty("reverted_to_round_to_nearest", out.revertedToRtn());
                 o.add("learned_rounding", j);
             }
+            if (out.gptq() != null) {
+                JsonObject g = new JsonObject();
+                g.addProperty("dead_inputs", out.gptq().deadColumns());
+                g.add("dampening", Json.number(out.gptq().dampening()));
+                o.add("gptq", g);
+            }
+            if (!Double.isNaN(out.outputError())) {
+                o.add("heldout_output_error_round_to_nearest", Json.number(out.outputErrorRtn()));
+                o.add("heldout_output_error", Json.number(out.outputError()));
+            }
             o.addProperty("bias_corrected", out.biasCorrected());
             o.add("seconds", Json.number(out.seconds()));
         } else {

@@ -36,6 +36,9 @@ import java.util.regex.Pattern;
  * @param threads worker threads
  * @param progress show progress on stderr
  * @param conventions conventions used to read already quantized inputs
+ * @param gptq GPTQ rounding (needs {@code calibration}), or null
+ * @param calibration input statistics from {@code qlens calibrate}: GPTQ's second moments, and the held-out
+ *     inputs every quantized layer's output error is measured on; or null
  */
 public record QuantizeOptions(Path input, Path output, CodecSpec spec, boolean quantOps, List<String> presets,
                               List<Pattern> excludes, List<Pattern> includes, Path layerConfig, boolean fullMatch,
@@ -43,7 +46,18 @@ public record QuantizeOptions(Path input, Path output, CodecSpec spec, boolean q
                               LearnedRounding.Options learned, boolean allowWorse, InputScale inputScale,
                               boolean fullPrecisionMm, BiasCorrection.Options biasCorrection, boolean embeddings,
                               Path report, long shardBytes, boolean force, int threads, boolean progress,
-                              Set<Convention> conventions) {
+                              Set<Convention> conventions, dev.qlens.formats.gptq.Gptq.Options gptq,
+                              Path calibration) {
+    /** Checks that the methods combine. */
+    public QuantizeOptions {
+        if (gptq != null && calibration == null) {
+            throw new IllegalArgumentException("--method gptq needs --calibration STATS (made by qlens calibrate)");
+        }
+        if (gptq != null && learned != null) {
+            throw new IllegalArgumentException("--method gptq and --learned-rounding are alternatives; choose one");
+        }
+    }
+
     /** A static activation scale: a fixed value, or the layer's own per-tensor weight scale (the seed's T5 rule). */
     public record InputScale(double value, boolean fromWeight) {
         /** Parses a number or {@code weight}. */
@@ -67,7 +81,15 @@ public record QuantizeOptions(Path input, Path output, CodecSpec spec, boolean q
     public static QuantizeOptions simple(Path input, Path output, CodecSpec spec) {
         return new QuantizeOptions(input, output, spec, false, List.of(), List.of(), List.of(), null, false, List.of(),
                 null, false, false, null, false, null, false, null, false, null, 0, false,
-                Runtime.getRuntime().availableProcessors(), false, java.util.EnumSet.allOf(Convention.class));
+                Runtime.getRuntime().availableProcessors(), false, java.util.EnumSet.allOf(Convention.class), null, null);
+    }
+
+    /** These options with another rounding method and calibration file. */
+    public QuantizeOptions withRounding(boolean scaleSearch, LearnedRounding.Options learned,
+                                        dev.qlens.formats.gptq.Gptq.Options gptq, Path calibration) {
+        return new QuantizeOptions(input, output, spec, quantOps, presets, excludes, includes, layerConfig, fullMatch,
+                keepIf, fallback, dryRun, scaleSearch, learned, allowWorse, inputScale, fullPrecisionMm, biasCorrection,
+                embeddings, report, shardBytes, force, threads, progress, conventions, gptq, calibration);
     }
 
     /** The rounding method in words, e.g. "round-to-nearest with scale search". */
@@ -78,6 +100,10 @@ public record QuantizeOptions(Path input, Path output, CodecSpec spec, boolean q
         }
         if (learned != null) {
             m += (scaleSearch ? " and " : " with ") + "learned rounding (" + learned.method().cliName() + ")";
+        }
+        if (gptq != null) {
+            m = "GPTQ (damp " + gptq.damp() + ", blocks of " + gptq.blockSize() + (gptq.actOrder() ? ", act order" : "")
+                    + ")" + (scaleSearch ? " at scale-searched scales" : "");
         }
         return m;
     }
