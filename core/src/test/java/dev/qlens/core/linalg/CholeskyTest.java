@@ -30,7 +30,7 @@ class CholeskyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 5, 33, 70})
+    @ValueSource(ints = {1, 2, 5, 33, 70, 97, 300})
     void lowerFactorReproducesTheMatrix(int n) {
         double[] h = spd(n, n);
         double[] l = h.clone();
@@ -50,7 +50,7 @@ class CholeskyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 3, 16, 47})
+    @ValueSource(ints = {1, 3, 16, 47, 200})
     void upperFactorOfTheInverseTimesTheMatrixIsTheIdentity(int n) {
         double[] h = spd(n, 100 + n);
         double[] u = Cholesky.upperOfInverse(h, n);
@@ -79,7 +79,22 @@ class CholeskyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {2, 9})
+    @ValueSource(ints = {50, 333})
+    void theSameBitsForAnyThreadCount(int n) {
+        double[] h = spd(n, 5);
+        double[] one = Cholesky.upperOfInverse(h, n);
+        for (int threads : new int[] {2, 3}) {
+            try (Workers w = Workers.create(threads)) {
+                double[] u = Cholesky.upperOfInverse(h, n, w);
+                for (int i = 0; i < u.length; i++) {
+                    assertEquals(Double.doubleToRawLongBits(one[i]), Double.doubleToRawLongBits(u[i]), threads + " threads, " + i);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 9, 150})
     void indefiniteMatricesAreRejected(int n) {
         double[] h = spd(n, 7);
         h[(n - 1) * n + (n - 1)] = -1;

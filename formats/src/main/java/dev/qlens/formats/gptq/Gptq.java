@@ -99,7 +99,7 @@ public final class Gptq {
         }
         double[] ud;
         try {
-            ud = Cholesky.upperOfInverse(hp, n);
+            ud = Cholesky.upperOfInverse(hp, n, gemm.workers());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(layer.name + ": the input second moment is not positive definite"
                     + " even with dampening " + o.damp() + "; use a larger --gptq-damp", e);
