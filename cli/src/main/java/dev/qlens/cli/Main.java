@@ -28,20 +28,38 @@ import picocli.CommandLine.Spec;
 @Command(name = "qlens", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"qlens: bit-exact low-precision formats, checkpoint inspection, quantization error analysis.",
                 "Results go to stdout; progress and warnings go to stderr."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:success", "1:bad input, or a check that found problems", "2:usage error",
+            "3:internal error (please report it with the stack trace)"},
+        footer = "%nEvery command has --help; details in README.md and docs/.",
         subcommands = {InspectCommand.class, CastCommand.class, EncodeCommand.class, DecodeCommand.class,
-                CompareCommand.class, QuantizeCommand.class, CheckCommand.class, EvalCommand.class, CalibrateCommand.class, DemoCommand.class, SweepCommand.class, SvdCommand.class, FormatsCommand.class, BenchCommand.class, HelpCommand.class})
-public final class Main implements Runnable {
+                CompareCommand.class, QuantizeCommand.class, CheckCommand.class, EvalCommand.class, CalibrateCommand.class, DemoCommand.class,
+                SweepCommand.class, SvdCommand.class, FormatsCommand.class, BenchCommand.class,
+                dev.qlens.cli.commands.CompletionCommand.class, HelpCommand.class})
+public final class Main implements java.util.concurrent.Callable<Integer> {
     /** Exit code for a job that failed because of its input. */
     public static final int EXIT_FAILURE = 1;
+    /** Exit code for a usage error (picocli's). */
+    public static final int EXIT_USAGE = 2;
     /** Exit code for an unexpected internal error. */
     public static final int EXIT_INTERNAL = 3;
 
     @Spec
     CommandSpec spec;
 
+    /** {@code --quiet}, accepted by every command: no progress display on stderr. */
+    @picocli.CommandLine.Option(names = {"-q", "--quiet"}, scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Show no progress on stderr (errors and warnings still appear).")
+    void quiet(boolean q) {
+        dev.qlens.cli.util.Progress.quiet(q);
+    }
+
+    /** {@code qlens} without a command: the usage on stderr, and a usage error. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().getErr().println("qlens: a command is required");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
     }
 
     /** Entry point of the launcher. */

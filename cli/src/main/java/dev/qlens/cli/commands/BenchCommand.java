@@ -14,10 +14,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code qlens bench}: a quick self-benchmark of the main kernels. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure the main kernels on this machine (one thread, a few seconds): throughput in",
-                "Gelem/s, bytes moved per second (read + written) and the ratio to an in-process array copy",
-                "measured alternately in the same run; vector and scalar. JMH numbers: bench/README.md."})
+@Command(name = "bench",
+        header = "Measure the main kernels on this machine against an in-process memory copy.", mixinStandardHelpOptions = true,
+        description = {"Measure the main kernels on this machine (one thread, a few seconds): throughput in "
+                + "Gelem/s, bytes moved per second (read + written) and the ratio to an in-process array copy "
+                + "measured alternately in the same run; vector and scalar. JMH numbers: bench/README.md."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

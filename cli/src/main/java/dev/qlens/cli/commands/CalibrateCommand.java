@@ -18,7 +18,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code qlens calibrate}: every linear layer's input statistics, for GPTQ. */
-@Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "calibrate",
+        header = "Record every linear layer's input statistics, for GPTQ and held-out output error.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a BERT model in float32 over calibration texts and save, for every linear layer, the input"
                 + " second moment X^T X (float64), the input sums and ranges: what qlens quantize --method gptq needs."
                 + " The same statistics over held-out texts (by default the texts qlens eval scores) let quantize report"

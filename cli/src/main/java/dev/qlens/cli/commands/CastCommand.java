@@ -19,9 +19,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code qlens cast}: element-wise cast of floating-point tensors, written as safetensors. */
-@Command(name = "cast", mixinStandardHelpOptions = true,
-        description = {"Cast the floating-point tensors of a checkpoint element by element (no scaling) to another",
-                "floating-point dtype and write a safetensors file. Other tensors are copied unchanged; metadata is kept.",
+@Command(name = "cast",
+        header = "Cast the floating-point tensors of a checkpoint to another dtype, element by element.", mixinStandardHelpOptions = true,
+        description = {"Cast the floating-point tensors of a checkpoint element by element (no scaling) to another "
+                + "floating-point dtype and write a safetensors file. Other tensors are copied unchanged; metadata is kept.",
                 "The output is written atomically and never replaces an input."})
 public final class CastCommand implements Callable<Integer> {
     @Spec

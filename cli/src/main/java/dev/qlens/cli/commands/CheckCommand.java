@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code qlens check}: compliance of quantized checkpoints, a ComfyUI load check, and QBench's value compliance. */
-@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "check",
+        header = "Check a quantized checkpoint, or fake-quantized tensors, before shipping it.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Check a quantized checkpoint before shipping it: ComfyUI's metadata (.comfy_quant JSON and the"
                 + " header entry), that the format loads in mainline ComfyUI, storage dtypes, scale shapes (the [out] vs"
                 + " [out, 1] trap), padding, codes and scales (no NaN codes, E8M0 never 0xFF, E4M3 block scales finite and"

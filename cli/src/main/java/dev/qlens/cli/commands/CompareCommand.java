@@ -25,10 +25,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code qlens compare}: per-tensor quantization error between two checkpoints. */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure the quantization error of every tensor: the quantized checkpoint is dequantized",
-                "through its conventions (ComfyUI, scaled_fp8, DeepSeek, ONNX Runtime, ModelOpt) and compared",
-                "with the original, tensor by tensor, in bounded memory. Metrics: docs/metrics.md."})
+@Command(name = "compare",
+        header = "Measure the quantization error of every tensor of a checkpoint against the original.", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure the quantization error of every tensor: the quantized checkpoint is dequantized "
+                + "through its conventions (ComfyUI, scaled_fp8, DeepSeek, ONNX Runtime, ModelOpt) and compared "
+                + "with the original, tensor by tensor, in bounded memory. Metrics: docs/metrics.md."})
 public final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

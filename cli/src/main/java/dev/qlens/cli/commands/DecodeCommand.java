@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code qlens decode}: dequantize a format's byte layout back to float32. */
-@Command(name = "decode", mixinStandardHelpOptions = true,
+@Command(name = "decode",
+        header = "Dequantize codes and scales of a catalog format to float32.", mixinStandardHelpOptions = true,
         description = {"Dequantize codes and scales in a catalog format to float32 (.npy or raw little-endian).",
                 "Give the JSON sidecar written by qlens encode, or --format, --shape, --codes and the scale files."})
 public final class DecodeCommand implements Callable<Integer> {

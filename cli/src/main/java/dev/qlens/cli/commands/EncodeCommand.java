@@ -17,10 +17,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code qlens encode}: write a format's byte layout for a float32 array (golden vectors). */
-@Command(name = "encode", mixinStandardHelpOptions = true,
-        description = {"Quantize a float32 array (raw little-endian .f32/.bin with --shape, or .npy) into any catalog",
-                "format and write its exact byte layout: codes, scales, zero points, the NVFP4 per-tensor scale, optionally",
-                "the dequantized values, and a JSON sidecar listing them (read back by qlens decode)."})
+@Command(name = "encode",
+        header = "Quantize a float32 array into any catalog format and write its exact byte layout.", mixinStandardHelpOptions = true,
+        description = {"Quantize a float32 array (raw little-endian .f32/.bin with --shape, or .npy) into any catalog "
+                + "format and write its exact byte layout: codes, scales, zero points, the NVFP4 per-tensor scale, optionally "
+                + "the dequantized values, and a JSON sidecar listing them (read back by qlens decode)."})
 public final class EncodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -29,7 +29,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code qlens eval}: what quantization does to a real sentence-embedding model's output. */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "eval",
+        header = "Run a real sentence-embedding model in pure Java and measure what quantization changes.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a BERT sentence-embedding model in pure Java, in float32 and under quantization schemes, on the"
                 + " same texts, and measure what each scheme changes: the cosine of every text's embedding to the float32"
                 + " one (mean, min, 1st and 5th percentile), the overlap of each text's nearest neighbours, and for every"

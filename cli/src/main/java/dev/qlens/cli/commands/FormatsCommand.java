@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code qlens formats}: the element formats and their exact parameters. */
-@Command(name = "formats", description = "List every number format with its exact parameters.",
+@Command(name = "formats",
+        header = "List every number format with its exact parameters.",
+        description = "Every catalog format with its element type, block and scale geometry and bits per element.",
         mixinStandardHelpOptions = true)
 public final class FormatsCommand implements Callable<Integer> {
     @Spec

@@ -22,10 +22,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code qlens inspect}: list a checkpoint's tensors, their quantization scheme and value statistics. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"List the tensors of a checkpoint (safetensors file, index, shard directory or ONNX model):",
-                "name, dtype, shape, bytes and detected quantization scheme; quantized weights are listed once,",
-                "under their model name, with their scales folded in."})
+@Command(name = "inspect",
+        header = "List the tensors of a checkpoint with their dtypes, shapes and quantization schemes.", mixinStandardHelpOptions = true,
+        description = {"List the tensors of a checkpoint (safetensors file, index, shard directory or ONNX model): "
+                + "name, dtype, shape, bytes and detected quantization scheme; quantized weights are listed once, "
+                + "under their model name, with their scales folded in."})
 public final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code qlens quantize}: ComfyUI-loadable quantized checkpoints, streamed, with a per-layer error report. */
-@Command(name = "quantize", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "quantize",
+        header = "Quantize the linear weights of a checkpoint into a checkpoint ComfyUI loads.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Quantize the 2-D linear weights of a checkpoint into a format ComfyUI loads and write a safetensors"
                 + " checkpoint: the codes and scales in ComfyUI's exact layout, bit-identical to ComfyUI's own quantizers"
                 + " (comfy-kitchen), a .comfy_quant entry per layer and the header's _quantization_metadata. Every other"

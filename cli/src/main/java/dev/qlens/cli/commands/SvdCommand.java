@@ -18,10 +18,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code qlens svd}: the singular-value spectrum of one weight. */
-@Command(name = "svd", mixinStandardHelpOptions = true,
-        description = {"Top-k singular values of one weight (dequantized when quantized; more than two dimensions are",
-                "read as [shape[0], rest]), the energy they capture and effective ranks. Outlier-heavy layers show",
-                "a few dominant values and a low effective rank."})
+@Command(name = "svd",
+        header = "Show the top singular values of one weight: energy captured, effective rank, outliers.", mixinStandardHelpOptions = true,
+        description = {"Top-k singular values of one weight (dequantized when quantized; more than two dimensions are "
+                + "read as [shape[0], rest]), the energy they capture and effective ranks. Outlier-heavy layers show "
+                + "a few dominant values and a low effective rank."})
 public final class SvdCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

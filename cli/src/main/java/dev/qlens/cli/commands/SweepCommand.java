@@ -38,12 +38,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code qlens sweep}: every format on every tensor, the recommendation, mixed per-tile formats. */
-@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Fake-quantize every selected tensor in every format and report pcc, mae, atol, SNR, bits per",
-                "element (scales included) and bytes; recommend per tensor the format with the fewest bits that",
-                "meets --min-pcc (or --min-snr); run a compression algorithm from --compression-config (transpose,",
-                "mixed-tile-greedy, mixed-tile-random, mixed-tile-threshold) beside the baseline. Results go to",
-                "<out>/<model>/<algorithm>/<timestamp>/. See docs/sweep.md."})
+@Command(name = "sweep",
+        header = "Fake-quantize tensors in every format and recommend the cheapest that meets a quality bar.", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fake-quantize every selected tensor in every format and report pcc, mae, atol, SNR, bits per "
+                + "element (scales included) and bytes; recommend per tensor the format with the fewest bits that "
+                + "meets --min-pcc (or --min-snr); run a compression algorithm from --compression-config (transpose, "
+                + "mixed-tile-greedy, mixed-tile-random, mixed-tile-threshold) beside the baseline. Results go to "
+                + "<out>/<model>/<algorithm>/<timestamp>/. See docs/sweep.md."})
 public final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
