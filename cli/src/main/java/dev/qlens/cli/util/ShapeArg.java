@@ -13,7 +13,7 @@ public final class ShapeArg {
         if (t.isEmpty() || t.equals("()")) {
             return new long[0];
         }
-        String[] parts = t.replace("(", "").replace(")", "").replace("[", "").replace("]", "").split("[,x×]");
+        String[] parts = t.replace("(", "").replace(")", "").replace("[", "").replace("]", "").split("[,x×]", -1);
         long[] out = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
             try {
@@ -24,6 +24,11 @@ public final class ShapeArg {
             if (out[i] < 0) {
                 throw new IllegalArgumentException("invalid shape '" + text + "': sizes cannot be negative");
             }
+        }
+        try {
+            dev.qlens.core.tensor.Shapes.numel(out);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("invalid shape '" + text + "': more elements than any array can hold");
         }
         return out;
     }

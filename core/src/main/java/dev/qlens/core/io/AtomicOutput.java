@@ -42,12 +42,35 @@ public final class AtomicOutput implements AutoCloseable {
         this.target = target.toAbsolutePath();
         Path dir = this.target.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
+            try {
+                Files.createDirectories(dir);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new IOException("cannot write " + target + ": " + e.getFile() + " is a file, not a folder", e);
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new IOException("cannot write " + target + ": permission denied creating folder " + e.getFile(), e);
+            } catch (java.nio.file.FileSystemException e) {
+                throw new IOException("cannot write " + target + ": cannot create folder " + dir
+                        + (e.getReason() == null ? "" : " (" + e.getReason() + ")"), e);
+            }
         }
+        if (Files.isDirectory(this.target)) {
+            throw new IOException("cannot write " + target + ": it is a folder; give a file name");
+        }
+        StaleTemps.clean(dir == null ? Path.of(".") : dir, StaleTemps.MIN_AGE);
         String tmpName = "." + this.target.getFileName() + ".qlens-tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         this.temp = dir == null ? Path.of(tmpName) : dir.resolve(tmpName);
         PENDING.add(temp);
-        this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // Held until the rename: tells StaleTemps in other runs that this file is alive.
+            this.channel.tryLock();
+        } catch (java.nio.file.AccessDeniedException e) {
+            PENDING.remove(temp);
+            throw new IOException("cannot write " + target + ": permission denied in folder " + dir, e);
+        } catch (java.nio.file.FileSystemException e) {
+            PENDING.remove(temp);
+            throw new IOException("cannot write " + target + ": " + (e.getReason() == null ? e.getMessage() : e.getReason()), e);
+        }
     }
 
     /** Starts writing {@code target} (its directory is created when missing). */

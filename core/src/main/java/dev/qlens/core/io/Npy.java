@@ -134,7 +134,12 @@ public final class Npy {
         }
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
         int itemSize = itemSize(descr, file);
-        long bytes = Shapes.numel(shape) * itemSize;
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(Shapes.numel(shape), (long) itemSize);
+        } catch (ArithmeticException e) {
+            throw new CheckpointException(file, "shape (" + s.group(1).trim() + ") has more elements than any file can hold");
+        }
         int dataStart = headerStart + headerLen;
         if (all.length - dataStart != bytes) {
             throw new CheckpointException(file, "holds " + (all.length - dataStart) + " data bytes but shape "

@@ -70,7 +70,16 @@ public final class BertTokenizer {
      * @throws IllegalArgumentException when it is not a WordPiece tokenizer with a BERT normalizer
      */
     public static BertTokenizer read(Reader json) throws IOException {
-        JsonObject root = JsonParser.parseReader(json).getAsJsonObject();
+        JsonObject root;
+        try {
+            com.google.gson.JsonElement parsed = JsonParser.parseReader(json);
+            if (!parsed.isJsonObject()) {
+                throw new IllegalArgumentException("not a tokenizer.json file (no JSON object)");
+            }
+            root = parsed.getAsJsonObject();
+        } catch (com.google.gson.JsonParseException e) {
+            throw new IllegalArgumentException("the tokenizer file is " + dev.qlens.core.io.JsonErrors.describe(e));
+        }
         JsonObject model = root.getAsJsonObject("model");
         if (model == null || !"WordPiece".equals(model.get("type").getAsString())) {
             throw new IllegalArgumentException("not a WordPiece tokenizer (model.type is "

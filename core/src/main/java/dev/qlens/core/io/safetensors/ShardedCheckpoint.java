@@ -97,7 +97,7 @@ public final class ShardedCheckpoint implements Checkpoint {
         } catch (IOException e) {
             throw new CheckpointException(index, "cannot read index: " + e.getMessage(), e);
         } catch (JsonParseException e) {
-            throw new CheckpointException(index, "malformed index JSON: " + e.getMessage());
+            throw new CheckpointException(index, "the index file is " + dev.qlens.core.io.JsonErrors.describe(e));
         }
         JsonElement wm = root.get("weight_map");
         if (wm == null || !wm.isJsonObject()) {
