@@ -66,6 +66,21 @@ class MavenFetcherTest {
     }
 
     @Test
+    void aCachedFileChangedAfterVerificationIsHashedAgainAndReplaced() throws Exception {
+        MavenFile m = model();
+        Path repo = repoWithJar(m, CONTENT);
+        MavenFetcher f = new MavenFetcher(dir.resolve("cache"), List.of(repo), true, new PrintWriter(new StringWriter()));
+        Path got = f.fetch(m);
+        assertTrue(Files.exists(got.resolveSibling(got.getFileName() + ".verified")), "the verification is stamped");
+        byte[] tampered = CONTENT.clone();
+        tampered[0] ^= 1;
+        Files.write(got, tampered);
+        Files.setLastModifiedTime(got, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(got).toMillis() + 5000));
+        assertArrayEquals(CONTENT, Files.readAllBytes(f.fetch(m)), "a changed cache file is extracted again");
+    }
+
+    @Test
     void aCorruptJarIsRejectedAndLeavesNothingBehind() throws Exception {
         MavenFile m = model();
         Path repo = repoWithJar(m, "tampered".getBytes(StandardCharsets.UTF_8));

