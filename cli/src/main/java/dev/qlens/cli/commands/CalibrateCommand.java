@@ -28,9 +28,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", defaultValue = "minilm",
-            description = "minilm (default), bge, e5, or the path of a BERT checkpoint with PyTorch names.")
-    String model;
+    @picocli.CommandLine.Mixin
+    ModelSource source;
 
     @Option(names = {"-o", "--output"}, paramLabel = "STATS.safetensors", required = true,
             description = "Where to write the statistics.")
@@ -61,15 +60,6 @@ public final class CalibrateCommand implements Callable<Integer> {
             description = "Tokens per forward batch (default: ${DEFAULT-VALUE}); the statistics sum batch by batch.")
     int batchTokens;
 
-    @Option(names = "--tokenizer", paramLabel = "FILE", description = "tokenizer.json of a model given by path.")
-    Path tokenizer;
-
-    @Option(names = "--heads", paramLabel = "N", description = "Attention heads of a model given by path.")
-    Integer heads;
-
-    @Option(names = "--pooling", paramLabel = "P", description = "Pooling of a model given by path: mean or cls.")
-    String pooling;
-
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores); results do not"
             + " depend on it.")
     int threads = Parallel.defaultThreads();
@@ -80,33 +70,20 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not show a progress bar on stderr.")
     boolean noProgress;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Folder for fetched models and texts.")
-    Path cache;
-
-    @Option(names = "--offline", description = "Never run Maven; use only jars already in the local repository.")
-    boolean offline;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        BertConfig.Pooling pool = null;
-        if (pooling != null) {
-            try {
-                pool = BertConfig.Pooling.valueOf(pooling.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--pooling must be mean or cls, not " + pooling);
-            }
-        }
+        BertConfig.Pooling pool = source.pooling(spec.commandLine());
         EvalOptions o;
         try {
-            o = new EvalOptions(model, tokenizer, heads, pool, List.of("fp32"), text, calibrationText, texts,
+            o = new EvalOptions(source.model, source.tokenizer, source.heads, pool, List.of("fp32"), text, calibrationText, texts,
                     calibrationTexts, maxTokens, batchTokens, 10, ActivationOptions.DEFAULT, threads);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        MavenFetcher fetcher = new MavenFetcher(cache != null ? cache : MavenFetcher.defaultCache(),
-                MavenFetcher.defaultRepositories(), offline, err);
+        MavenFetcher fetcher = source.fetcher(err);
         CalibrateJob.Result r;
         try (EvalProgress progress = new EvalProgress("calibrate", !noProgress, err)) {
             r = CalibrateJob.run(o, output, force, fetcher, progress);

