@@ -19,13 +19,18 @@ public final class FileRegion {
             throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(dst, off, len);
         long p = pos;
+        int end = off + len;
         while (buf.hasRemaining()) {
+            // The JDK copies a heap read through a per-thread direct buffer of the request's size: pieces of
+            // at most 8 MiB keep that buffer small.
+            buf.limit(Math.min(end, buf.position() + (8 << 20)));
             int n = channel.read(buf, p);
             if (n < 0) {
                 throw new CheckpointException(file, "unexpected end of file at byte " + p + " (needed "
                         + (pos + len) + " bytes; the file may be truncated)");
             }
             p += n;
+            buf.limit(end);
         }
     }
 }

@@ -6,10 +6,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
- * Reads byte ranges of an open file through read-only memory mappings of 1 GiB windows, created on
- * first use: one copy from the page cache instead of the two a positional read into a Java array
- * costs. When the file system cannot map (or the file is shorter than the range asked for), reads
- * fall back to {@link FileRegion#readFully}. Safe for concurrent readers.
+ * Reads byte ranges of an open file. By default with positional reads ({@link FileRegion#readFully}):
+ * measured on a 3.2 GB checkpoint in the page cache, a fresh JVM reads it in 0.3 s that way and in
+ * 0.95 s through memory mappings, whose every 4 KiB page costs a fault on first touch in each process
+ * (one-shot commands never amortize them). With {@code -Dqlens.io=mmap} reads go through read-only
+ * mappings of 1 GiB windows instead (one copy, faster when a long-lived process rereads the same file).
+ * Safe for concurrent readers.
  */
 public final class MappedFile {
     private static final int WINDOW_SHIFT = 30;
@@ -19,10 +21,18 @@ public final class MappedFile {
     private final Path path;
     private final long size;
     private final MappedByteBuffer[] windows;
+    private static final boolean MAP = "mmap".equals(System.getProperty("qlens.io"));
+    private final boolean map;
     private volatile boolean mappingFailed;
 
     /** Wraps an open channel (the caller keeps ownership). */
     public MappedFile(FileChannel channel, Path path) throws IOException {
+        this(channel, path, MAP);
+    }
+
+    /** Wraps an open channel, reading through mappings or not. */
+    MappedFile(FileChannel channel, Path path, boolean map) throws IOException {
+        this.map = map;
         this.channel = channel;
         this.path = path;
         this.size = channel.size();
@@ -35,7 +45,7 @@ public final class MappedFile {
      * @throws CheckpointException when the file ends before {@code pos + len} (or shrank while mapped)
      */
     public void readFully(long pos, byte[] dst, int off, int len) throws IOException {
-        if (mappingFailed || pos < 0 || pos + len > size) {
+        if (!map || mappingFailed || pos < 0 || pos + len > size) {
             FileRegion.readFully(channel, path, pos, dst, off, len);
             return;
         }
