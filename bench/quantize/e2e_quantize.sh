@@ -29,7 +29,7 @@ for cmd in "--format float8_e4m3fn" "--format int8_tensorwise --scaling-mode row
   min=$(echo "$sorted" | head -1)
   med=$(echo "$sorted" | sed -n "$(( (runs + 1) / 2 ))p")
   printf 'quantize %-45s input %.2f GB  min %.2f s (%.2f GB/s)  median %.2f s (%.2f GB/s)  runs: %s\n' \
-    "$cmd" "$(echo "$bytes / 1e9" | bc -l)" "$min" "$(echo "$bytes / 1e9 / $min" | bc -l)" \
-    "$med" "$(echo "$bytes / 1e9 / $med" | bc -l)" "$(echo ${times[*]})"
+    "$cmd" "$(echo "$bytes / 1000000000" | bc -l)" "$min" "$(echo "$bytes / 1000000000 / $min" | bc -l)" \
+    "$med" "$(echo "$bytes / 1000000000 / $med" | bc -l)" "$(echo ${times[*]})"
 done
 rm -f "$dir/out.safetensors"
