@@ -4,13 +4,17 @@
 #   compare: ./qlens compare of a BF16 checkpoint (SIZE_BLOCKS Flux-like blocks, 14 = 3.2 GB) against its
 #            ComfyUI float8_e4m3fn version, 2 threads and 1 thread, vs the numpy port of seed 000
 #            (bench/peers/compare_peer.py);
+#   cast:    ./qlens cast of the BF16 checkpoint to float8_e4m3fn (saturating) vs a numpy cast
+#            (bench/peers/cast_peer.py), whose codes must equal qlens' byte for byte;
 #   svd:     ./qlens svd top 64 of a 4096 x 4096 float32 matrix (bench/e2e/svd_matrix.py), Lanczos and
 #            randomized, vs scipy svds (bench/e2e/svd_peer.py), errors against the exact spectrum.
-# Usage: bench/e2e/e2e_commands.sh [RUNS] [SIZE_BLOCKS]   (JAVA_HOME picks the JDK)
+# With BIG_BLOCKS (e.g. 43, 9.7 GB), compare is also timed on that larger pair against the numpy peer.
+# Usage: bench/e2e/e2e_commands.sh [RUNS] [SIZE_BLOCKS] [BIG_BLOCKS]   (JAVA_HOME picks the JDK)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 runs="${1:-3}"
 blocks="${2:-14}"
+big="${3:-}"
 dir="$root/bench/target/e2e"
 mkdir -p "$dir"
 q="$root/qlens"
@@ -41,6 +45,8 @@ for i in $(seq "$runs"); do
   timed "qlens compare, 2 threads" "$q" compare "$orig" "$fp8" --threads 2 --quiet
   timed "qlens compare, 1 thread" "$q" compare "$orig" "$fp8" --threads 1 --quiet
   timed "numpy peer compare (seed 000 port)" "$py" "$root/bench/peers/compare_peer.py" "$orig" "$fp8" "$dir/peer.json"
+  timed "qlens cast to float8_e4m3fn, 2 threads" "$q" cast "$orig" --dtype F8_E4M3 --saturate -o "$dir/cast.safetensors" --force --quiet
+  timed "numpy cast peer" "$py" "$root/bench/peers/cast_peer.py" "$orig" "$dir/cast-peer.safetensors"
   timed "qlens svd lanczos tol 1e-5, 2 threads" "$q" svd "$dir/svd4096.safetensors" w -k 64 --tol 1e-5 --threads 2 --json
   cp "$dir/last.out" "$dir/svd-lanczos.json"
   timed "qlens svd lanczos tol 1e-5, 1 thread" "$q" svd "$dir/svd4096.safetensors" w -k 64 --tol 1e-5 --threads 1 --json
@@ -49,8 +55,22 @@ for i in $(seq "$runs"); do
   timed "scipy svds tol 1e-5 (1 process)" "$py" "$root/bench/e2e/svd_peer.py" "$dir/svd4096.safetensors" "$dir/svd4096-top64.npy" 1e-5
   cp "$dir/last.out" "$dir/svd-peer.txt"
 done
+labels=("qlens compare, 2 threads" "qlens compare, 1 thread" "numpy peer compare (seed 000 port)")
+if [ -n "$big" ]; then
+  borig="$dir/flux-like-$big-bf16.safetensors"
+  bfp8="$dir/flux-like-$big-fp8.safetensors"
+  [ -f "$borig" ] || "$java" --add-modules jdk.incubator.vector -cp "$root/bench/target/benchmarks.jar" \
+    dev.qlens.bench.SyntheticBf16Checkpoint "$borig" "$big" 2>/dev/null
+  [ -f "$bfp8" ] || "$q" quantize "$borig" -o "$bfp8" --format float8_e4m3fn --quiet >/dev/null 2>&1
+  cat "$borig" "$bfp8" > /dev/null
+  for i in $(seq "$runs"); do
+    timed "qlens compare $(du -h "$borig" | cut -f1) pair, 2 threads" "$q" compare "$borig" "$bfp8" --threads 2 --quiet
+    timed "numpy peer compare $(du -h "$borig" | cut -f1) pair" "$py" "$root/bench/peers/compare_peer.py" "$borig" "$bfp8" "$dir/peer.json"
+  done
+  labels+=("qlens compare $(du -h "$borig" | cut -f1) pair, 2 threads" "numpy peer compare $(du -h "$borig" | cut -f1) pair")
+fi
 printf '\n| command | runs | min s | median s |\n|---|---:|---:|---:|\n'
-for label in "qlens compare, 2 threads" "qlens compare, 1 thread" "numpy peer compare (seed 000 port)" \
+for label in "${labels[@]}" "qlens cast to float8_e4m3fn, 2 threads" "numpy cast peer" \
     "qlens svd lanczos tol 1e-5, 2 threads" "qlens svd lanczos tol 1e-5, 1 thread" "qlens svd randomized, 2 threads" \
     "scipy svds tol 1e-5 (1 process)"; do
   # shellcheck disable=SC2086
@@ -66,4 +86,21 @@ for name in ("svd-lanczos.json", "svd-randomized.json"):
     s = np.array(json.load(open(os.path.join(d, name)))["singular_values"][:64], dtype=np.float64)
     print(f"{name}: max relative error of the top 64 {np.max(np.abs(s - exact) / exact):.2e}")
 print(open(os.path.join(d, "svd-peer.txt")).read().strip())
+def tensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        h = json.loads(f.read(n))
+        base = 8 + n
+        out = {}
+        for k, v in h.items():
+            if k == "__metadata__":
+                continue
+            a, b = v["data_offsets"]
+            f.seek(base + a)
+            out[k] = (v["dtype"], f.read(b - a))
+        return out
+import struct
+q, p = tensors(os.path.join(d, "cast.safetensors")), tensors(os.path.join(d, "cast-peer.safetensors"))
+same = sum(1 for k in q if k in p and q[k] == p[k])
+print(f"cast: {same} of {len(q)} tensors byte-identical between qlens and the numpy peer")
 PY
