@@ -38,37 +38,49 @@ public final class Npy {
             int n = (int) numel();
             float[] out = new float[n];
             ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-            String t = descr.substring(1);
-            for (int i = 0; i < n; i++) {
-                switch (t) {
-                    case "f4":
-                        out[i] = b.getFloat(4 * i);
-                        break;
-                    case "f2":
+            // One type test for the whole array, and a bulk copy for float32 (the common case).
+            switch (descr.substring(1)) {
+                case "f4":
+                    b.asFloatBuffer().get(out, 0, n);
+                    break;
+                case "f2":
+                    for (int i = 0; i < n; i++) {
                         out[i] = FloatFormat.FP16.decode(b.getShort(2 * i) & 0xFFFF);
-                        break;
-                    case "f8":
+                    }
+                    break;
+                case "f8":
+                    for (int i = 0; i < n; i++) {
                         out[i] = (float) b.getDouble(8 * i);
-                        break;
-                    case "i1":
+                    }
+                    break;
+                case "i1":
+                    for (int i = 0; i < n; i++) {
                         out[i] = data[i];
-                        break;
-                    case "u1":
+                    }
+                    break;
+                case "u1":
+                    for (int i = 0; i < n; i++) {
                         out[i] = data[i] & 0xFF;
-                        break;
-                    case "i2":
+                    }
+                    break;
+                case "i2":
+                    for (int i = 0; i < n; i++) {
                         out[i] = b.getShort(2 * i);
-                        break;
-                    case "u2":
+                    }
+                    break;
+                case "u2":
+                    for (int i = 0; i < n; i++) {
                         out[i] = b.getShort(2 * i) & 0xFFFF;
-                        break;
-                    case "i4":
+                    }
+                    break;
+                case "i4":
+                    for (int i = 0; i < n; i++) {
                         out[i] = b.getInt(4 * i);
-                        break;
-                    default:
-                        throw new CheckpointException(file, "numpy dtype '" + descr + "' cannot be read as float values"
-                                + " (use float32, float16, float64 or an integer type)");
-                }
+                    }
+                    break;
+                default:
+                    throw new CheckpointException(file, "numpy dtype '" + descr + "' cannot be read as float values"
+                            + " (use float32, float16, float64 or an integer type)");
             }
             return out;
         }
@@ -83,7 +95,17 @@ public final class Npy {
      * @throws CheckpointException for malformed files, big-endian data or Fortran order
      */
     public static Array read(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
+        byte[] all;
+        // Files.readAllBytes copies a large file through one temporary direct buffer of its whole size;
+        // positional reads in pieces of at most 8 MiB are several times faster for a 1 GB array.
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new CheckpointException(file, "is " + size + " bytes; .npy inputs up to 2 GiB can be read");
+            }
+            all = new byte[(int) size];
+            FileRegion.readFully(ch, file, 0, all, 0, all.length);
+        }
         if (all.length < 10 || !java.util.Arrays.equals(java.util.Arrays.copyOf(all, 6), MAGIC)) {
             throw new CheckpointException(file, "not a .npy file (bad magic)");
         }

@@ -73,9 +73,13 @@ final class ElementCastFormat extends QuantFormat {
         } else {
             byte[] one = new byte[x.length];
             k.encodeCodes(format, x, 0, one, 0, x.length, m, 0);
-            codes = new byte[(int) packedBytes(shape)];
-            for (int i = 0; i < x.length; i++) {
-                CodePacking.put(codes, i, format.bits(), one[i] & 0xFF);
+            if (format.bits() == 8) {
+                codes = one; // one code per byte already
+            } else {
+                codes = new byte[(int) packedBytes(shape)];
+                for (int i = 0; i < x.length; i++) {
+                    CodePacking.put(codes, i, format.bits(), one[i] & 0xFF);
+                }
             }
         }
         return new Encoded(name, shape.clone(), codes, new byte[0], null, new long[0], Float.NaN, new byte[0], -1);
