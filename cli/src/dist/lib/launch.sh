@@ -22,7 +22,8 @@ qlens_exec() {
     opts+=("-XX:+UseTransparentHugePages")
   fi
   local cache="" training="" quiet=()
-  if [ "${QLENS_JVM_CACHE:-on}" != "off" ]; then
+  # No cache without a cache folder (neither XDG_CACHE_HOME nor HOME set).
+  if [ "${QLENS_JVM_CACHE:-on}" != "off" ] && [ -n "${XDG_CACHE_HOME:-}${HOME:-}" ]; then
     local javabin home version key dir
     javabin="$(command -v "$java" 2>/dev/null || true)"
     javabin="$(readlink -f "$javabin" 2>/dev/null || true)"
@@ -30,7 +31,7 @@ qlens_exec() {
     version="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null || true)"
     if [ -n "$version" ] && [ "$version" -ge 17 ] 2>/dev/null; then
       key="$( { echo "$javabin"; stat -c '%s %Y' "$javabin" "$jar"; } 2>/dev/null | cksum | cut -d' ' -f1)"
-      dir="${XDG_CACHE_HOME:-$HOME/.cache}/qlens/jvm"
+      dir="${XDG_CACHE_HOME:-${HOME:-}/.cache}/qlens/jvm"
       if mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ]; then
         if [ "$version" -ge 25 ]; then
           # JDK 25's one-step AOT cache (JEP 514): the run's loaded classes and method profiles.

@@ -21,8 +21,9 @@ class DistArchiveIT {
     @TempDir
     Path dir;
 
-    private static String run(Path cwd, List<String> command) throws Exception {
+    private String run(Path cwd, List<String> command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
         String javaHome = System.getProperty("java.home");
         pb.environment().put("JAVA_HOME", javaHome);
         pb.environment().put("PATH", javaHome + File.separator + "bin" + File.pathSeparator + "/usr/bin:/bin");
@@ -53,6 +54,12 @@ class DistArchiveIT {
         String version = run(elsewhere, List.of(launcher.toString(), "--version"));
         assertTrue(version.contains("qlens "), version);
         assertTrue(version.contains("kernels: vector"), "the launcher passes the Vector API options: " + version);
+        try (Stream<Path> s = Files.list(dir.resolve("cache/qlens/jvm"))) {
+            List<String> caches = s.map(p -> p.getFileName().toString()).toList();
+            assertTrue(caches.stream().anyMatch(n -> n.matches("qlens-\\d+\\.(jsa|aot)")),
+                    "the first run recorded the class-data cache: " + caches);
+            assertTrue(caches.stream().noneMatch(n -> n.contains(".tmp.")), "no temporary cache file left: " + caches);
+        }
         String demo = run(elsewhere, List.of(launcher.toString(), "demo", "--quiet"));
         assertTrue(demo.contains("all-MiniLM-L6-v2") || demo.contains("MiniLM"), demo);
         assertTrue(Files.exists(elsewhere.resolve("demo-report.json")), "the report is written where the user is");
