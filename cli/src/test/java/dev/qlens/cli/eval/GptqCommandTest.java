@@ -115,6 +115,14 @@ class GptqCommandTest {
     }
 
     @Test
+    void theDefaultOutputNameSaysGptq() throws Exception {
+        CliRunner.Result r = CliRunner.run("quantize", model.toString(), "--format", "nvfp4", "--method", "gptq",
+                "--calibration", stats.toString(), "--no-progress", "--force");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(Files.exists(dir.resolve("tiny_nvfp4_gptq.safetensors")), r.out());
+    }
+
+    @Test
     void missingOrForeignStatisticsGetClearErrors() throws Exception {
         Path out = dir.resolve("never.safetensors");
         CliRunner.Result r = CliRunner.run("quantize", model.toString(), "-o", out.toString(), "--format", "nvfp4",

@@ -49,6 +49,9 @@ final class OutputNames {
         if (o.learned() != null) {
             sb.append("_lr-").append(o.learned().method().cliName());
         }
+        if (o.gptq() != null) {
+            sb.append("_gptq");
+        }
         return sb.toString();
     }
 }
