@@ -56,7 +56,7 @@ public final class AtomicOutput implements AutoCloseable {
         if (Files.isDirectory(this.target)) {
             throw new IOException("cannot write " + target + ": it is a folder; give a file name");
         }
-        StaleTemps.clean(dir == null ? Path.of(".") : dir, StaleTemps.MIN_AGE);
+        StaleTemps.cleanOnce(dir == null ? Path.of(".") : dir);
         String tmpName = "." + this.target.getFileName() + ".qlens-tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         this.temp = dir == null ? Path.of(tmpName) : dir.resolve(tmpName);
         PENDING.add(temp);

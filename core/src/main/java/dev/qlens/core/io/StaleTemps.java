@@ -21,8 +21,17 @@ public final class StaleTemps {
     /** How long a temporary file must be untouched before it counts as left over. */
     public static final Duration MIN_AGE = Duration.ofMinutes(10);
     static final Pattern NAME = Pattern.compile("^\\..+\\.qlens-tmp-[0-9a-f]+$");
+    /** Folders already cleaned by this JVM: a command writing many files lists each folder once. */
+    private static final java.util.Set<Path> CLEANED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private StaleTemps() {
+    }
+
+    /** {@link #clean(Path, Duration)} with {@link #MIN_AGE}, at most once per folder and JVM. */
+    public static void cleanOnce(Path dir) {
+        if (CLEANED.add(dir.toAbsolutePath().normalize())) {
+            clean(dir, MIN_AGE);
+        }
     }
 
     /**

@@ -17,6 +17,8 @@ public final class InputStatistics {
     private final float[] min;
     private final float[] max;
     private long tokens;
+    /** The second moment rounded to float32 for the GEMM, made on first use by {@link #relativeOutputError}. */
+    private float[] secondMomentF32;
 
     /** Empty statistics for a layer with {@code features} inputs. */
     public InputStatistics(int features) {
@@ -64,6 +66,9 @@ public final class InputStatistics {
             }
         }
         tokens += rows;
+        synchronized (this) {
+            secondMomentF32 = null;
+        }
     }
 
     /** Number of input features. */
@@ -118,13 +123,20 @@ public final class InputStatistics {
         return quadratic(e, rows, gemm) / quadratic(w, rows, gemm);
     }
 
+    private synchronized float[] secondMomentF32() {
+        if (secondMomentF32 == null) {
+            float[] h = new float[secondMoment.length];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = (float) secondMoment[i];
+            }
+            secondMomentF32 = h;
+        }
+        return secondMomentF32;
+    }
+
     /** Sum over rows of a H a^T. */
     private double quadratic(float[] a, int rows, Gemm gemm) {
-        float[] h = new float[secondMoment.length];
-        for (int i = 0; i < h.length; i++) {
-            h[i] = (float) secondMoment[i];
-        }
-        FloatMatrix ah = gemm.multiply(FloatMatrix.of(a, rows, features), FloatMatrix.of(h, features, features));
+        FloatMatrix ah = gemm.multiply(FloatMatrix.of(a, rows, features), FloatMatrix.of(secondMomentF32(), features, features));
         float[] p = ah.data();
         double s = 0;
         for (int i = 0; i < a.length; i++) {
