@@ -6,6 +6,7 @@ import dev.qlens.cli.jobs.compare.CompareJob;
 import dev.qlens.cli.jobs.compare.CompareJson;
 import dev.qlens.cli.jobs.compare.CompareOptions;
 import dev.qlens.cli.jobs.compare.CompareReport;
+import dev.qlens.cli.jobs.plot.CompareFigures;
 import dev.qlens.cli.jobs.Parallel;
 import dev.qlens.cli.util.Json;
 import dev.qlens.core.io.AtomicOutput;
@@ -75,6 +76,10 @@ public final class CompareCommand implements Callable<Integer> {
                     + " comfy, scaled_fp8, deepseek, onnxruntime, modelopt.")
     String convention;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report with pictures"
+            + " (SNR per layer, relative-error percentiles, the worst layers); see qlens plot compare.")
+    Path html;
+
     @Option(names = "--force", description = "Overwrite an existing --report file.")
     boolean force;
 
@@ -106,6 +111,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (report != null) {
             AtomicOutput.checkTarget(report, List.of(original, quantized), force);
         }
+        PlotOutput.checkHtml(html, List.of(original, quantized));
         if (device != null) {
             err.println("compare: note: --device is ignored; qlens computes on the CPU");
         }
@@ -118,6 +124,12 @@ public final class CompareCommand implements Callable<Integer> {
             }
             AtomicOutput.writeBytes(report, (Json.GSON.toJson(CompareJson.of(r)) + "\n")
                     .getBytes(StandardCharsets.UTF_8));
+        }
+        if (html != null) {
+            com.google.gson.JsonObject j = CompareJson.of(r);
+            PlotOutput.html(fmt.equals("table") ? out : err, html, CompareFigures.of(j, 20), "qlens compare: "
+                    + original.getFileName() + " vs " + quantized.getFileName(), CompareFigures.facts(j),
+                    List.of(original, quantized));
         }
         switch (fmt) {
             case "json":

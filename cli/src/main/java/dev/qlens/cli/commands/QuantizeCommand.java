@@ -8,6 +8,7 @@ import dev.qlens.cli.jobs.quantize.QuantizeConsole;
 import dev.qlens.cli.jobs.quantize.QuantizeJob;
 import dev.qlens.cli.jobs.quantize.QuantizeJson;
 import dev.qlens.cli.jobs.quantize.QuantizeOptions;
+import dev.qlens.cli.jobs.plot.QuantizeFigures;
 import dev.qlens.cli.jobs.quantize.QuantizeReport;
 import dev.qlens.cli.util.Json;
 import dev.qlens.cli.util.Sizes;
@@ -182,6 +183,10 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Write every number of the run as JSON.")
     Path report;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report with pictures"
+            + " (weight SNR and held-out output error per layer, before and after); see qlens plot quantize.")
+    Path html;
+
     @Option(names = "--shard-size", paramLabel = "SIZE", description = "Split the output into shards of at most SIZE"
             + " (e.g. 5GB), with a .safetensors.index.json.")
     String shardSize;
@@ -221,11 +226,17 @@ public final class QuantizeCommand implements Callable<Integer> {
         if (report != null) {
             AtomicOutput.checkTarget(report, List.of(input), force);
         }
+        PlotOutput.checkHtml(html, List.of(input));
         QuantizeReport r = QuantizeJob.run(o);
         r.warnings().forEach(w -> err.println("qlens quantize: warning: " + w));
         QuantizeConsole.print(r, out);
         if (report != null) {
             AtomicOutput.writeBytes(report, (Json.GSON.toJson(QuantizeJson.of(r)) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        if (html != null) {
+            com.google.gson.JsonObject j = QuantizeJson.of(r);
+            PlotOutput.html(out, html, QuantizeFigures.of(j), "qlens quantize: " + input.getFileName(),
+                    QuantizeFigures.facts(j), List.of(input));
         }
         out.flush();
         err.flush();

@@ -5,10 +5,12 @@ import com.google.gson.JsonObject;
 import dev.qlens.cli.jobs.InspectJob;
 import dev.qlens.cli.jobs.Parallel;
 import dev.qlens.cli.jobs.SvdJob;
+import dev.qlens.cli.jobs.plot.SvdFigures;
 import dev.qlens.cli.util.Json;
 import dev.qlens.formats.convention.Convention;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,6 +63,10 @@ public final class SvdCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all cores; results do not depend on it).")
     int threads = Parallel.defaultThreads();
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report with the"
+            + " spectrum and the energy curve; see qlens plot svd.")
+    Path html;
+
     @Option(names = "--no-progress", description = "Do not report progress on stderr (shown on a terminal only).")
     boolean noProgress;
 
@@ -76,7 +82,10 @@ public final class SvdCommand implements Callable<Integer> {
             throw new IllegalArgumentException("-k must not be negative");
         }
         PrintWriter err = spec.commandLine().getErr();
-        boolean showProgress = !noProgress && System.console() != null;
+        PlotOutput.checkHtml(html, List.of(checkpoint));
+        // A frame per Lanczos pass only where stderr is a terminal (System.console() describes stdin/stdout).
+        boolean showProgress = !noProgress && dev.qlens.cli.util.Progress.mode(true,
+                dev.qlens.cli.util.Terminal.stderrIsTerminal()) == dev.qlens.cli.util.Progress.Mode.FRAMES;
         SvdJob.Report r = SvdJob.run(new SvdJob.Options(checkpoint, tensor, all ? 0 : k, tol, m,
                 Convention.parseSelection(convention), Math.max(1, threads), seed), products -> {
                     if (showProgress) {
@@ -92,6 +101,11 @@ public final class SvdCommand implements Callable<Integer> {
                     + " (largest error bound " + r.maxResidual() + ")");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (html != null) {
+            JsonObject j = toJson(r);
+            PlotOutput.html(json ? err : out, html, SvdFigures.of(j), "qlens svd: " + tensor, SvdFigures.facts(j),
+                    List.of(checkpoint));
+        }
         if (json) {
             out.println(Json.GSON.toJson(toJson(r)));
         } else {

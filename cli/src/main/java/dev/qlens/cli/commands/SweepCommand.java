@@ -1,6 +1,7 @@
 package dev.qlens.cli.commands;
 
 import dev.qlens.cli.jobs.Parallel;
+import dev.qlens.cli.jobs.plot.SweepFigures;
 import dev.qlens.cli.jobs.sweep.AssignmentFiles;
 import dev.qlens.cli.jobs.sweep.CompressionConfig;
 import dev.qlens.cli.jobs.sweep.Reconstruct;
@@ -10,6 +11,8 @@ import dev.qlens.cli.jobs.sweep.SweepJob;
 import dev.qlens.cli.jobs.sweep.SweepJson;
 import dev.qlens.cli.jobs.sweep.SweepOptions;
 import dev.qlens.cli.jobs.sweep.SweepText;
+import dev.qlens.cli.jobs.sweep.TensorSweep;
+import dev.qlens.cli.jobs.sweep.TileGrid;
 import dev.qlens.cli.util.Ansi;
 import dev.qlens.cli.util.Json;
 import dev.qlens.core.QlensException;
@@ -108,6 +111,10 @@ public final class SweepCommand implements Callable<Integer> {
             description = "Quantization conventions to apply when reading (auto, none or a comma list).")
     String convention;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report with pictures"
+            + " (bits per element against quality per tensor, mixed-tile maps); see qlens plot sweep.")
+    Path html;
+
     @Option(names = "--reconstruct", paramLabel = "ASSIGNMENT.npy", description = "Instead of sweeping: rebuild the"
             + " tensor named by FILTER from a mixed-tile assignment map and write it as float32 .npy.")
     Path reconstruct;
@@ -136,6 +143,7 @@ public final class SweepCommand implements Callable<Integer> {
         if (!List.of("table", "json", "csv").contains(fmt)) {
             throw new ParameterException(spec.commandLine(), "--format must be table, json or csv, not " + format);
         }
+        PlotOutput.checkHtml(html, List.of(checkpoint));
         CompressionConfig config = configFile == null ? CompressionConfig.none() : CompressionConfig.read(configFile);
         List<QuantFormat> formats = formats(config);
         Path cache = noCache ? null : cacheDir != null ? cacheDir : out.resolve(".cache");
@@ -143,6 +151,9 @@ public final class SweepCommand implements Callable<Integer> {
                 cache, recompute, conventions, true);
         SweepJob.Result result = SweepJob.run(o);
         Path folder = noSave ? null : ResultsFolder.write(out, result, summary);
+        if (html != null) {
+            writeHtml(result, fmt.equals("table") ? stdout : spec.commandLine().getErr());
+        }
         switch (fmt) {
             case "json":
                 stdout.println(Json.GSON.toJson(SweepJson.of(result.report())));
@@ -158,6 +169,19 @@ public final class SweepCommand implements Callable<Integer> {
         }
         stdout.flush();
         return 0;
+    }
+
+    private void writeHtml(SweepJob.Result result, PrintWriter note) throws java.io.IOException {
+        Map<String, AssignmentFiles.Map> maps = new java.util.HashMap<>();
+        for (TensorSweep.Outcome oc : result.outcomes()) {
+            if (oc.assignment() != null) {
+                maps.put(oc.result().name(), AssignmentFiles.of(TileGrid.of(oc.result().shape()),
+                        oc.assignment().formatIndex(), oc.tileFormats()));
+            }
+        }
+        com.google.gson.JsonObject j = SweepJson.of(result.report());
+        PlotOutput.html(note, html, SweepFigures.of(j, List.of(), maps::get), "qlens sweep: " + checkpoint.getFileName(),
+                SweepFigures.facts(j), List.of(checkpoint));
     }
 
     private List<QuantFormat> formats(CompressionConfig config) {

@@ -35,11 +35,7 @@ public final class AssignmentFiles {
     /** Writes the .npy map and its mapping JSON next to it. */
     public static void write(Path npy, Path mapping, TileGrid grid, int[] formatIndex, List<TileFormat> formats)
             throws IOException {
-        byte[] codes = new byte[formatIndex.length];
-        for (int t = 0; t < codes.length; t++) {
-            codes[t] = (byte) (formatIndex[t] < 0 ? -1 : formats.get(formatIndex[t]).code());
-        }
-        Npy.write(npy, "|i1", new long[] {grid.tilesHigh(), grid.tilesWide()}, codes);
+        Npy.write(npy, "|i1", new long[] {grid.tilesHigh(), grid.tilesWide()}, of(grid, formatIndex, formats).codes());
         JsonObject o = new JsonObject();
         o.addProperty("tile_hw", TileGrid.TILE);
         JsonObject f2i = new JsonObject();
@@ -55,6 +51,17 @@ public final class AssignmentFiles {
         shape.add(grid.tilesWide());
         o.add("assignment_shape", shape);
         AtomicOutput.writeBytes(mapping, (Json.GSON.toJson(o) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The map of an assignment, in memory: what {@link #write} stores. */
+    public static Map of(TileGrid grid, int[] formatIndex, List<TileFormat> formats) {
+        byte[] codes = new byte[formatIndex.length];
+        for (int t = 0; t < codes.length; t++) {
+            codes[t] = (byte) (formatIndex[t] < 0 ? -1 : formats.get(formatIndex[t]).code());
+        }
+        List<String> i2f = new ArrayList<>();
+        TileFormat.CODES.forEach(f -> i2f.add(f.cliName()));
+        return new Map(grid.tilesHigh(), grid.tilesWide(), codes, i2f);
     }
 
     /** Reads a map; without a mapping file the seed's default codes are assumed. */

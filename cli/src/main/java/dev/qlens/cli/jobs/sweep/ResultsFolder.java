@@ -24,8 +24,7 @@ public final class ResultsFolder {
 
     /** A file-name-safe form of a tensor or model name. */
     public static String slug(String name) {
-        String s = name.replaceAll("[^a-zA-Z0-9._-]+", "_").replaceAll("^_+|_+$", "");
-        return s.isEmpty() ? "tensor" : s;
+        return dev.qlens.cli.util.FileNames.slug(name, "tensor");
     }
 
     /** Creates the run folder and writes everything; returns the folder. */
