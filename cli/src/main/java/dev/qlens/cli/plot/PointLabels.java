@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * Places the labels of points so that they do not overlap: each label takes the first of a few
  * positions around its point (right above, right below, left above, left below, then further out)
- * whose box is free and inside the picture; a label with no free place is left out rather than drawn
- * over another one (its point keeps its tooltip).
+ * whose box is free of other labels and point markers and inside the picture; a label with no free
+ * place is left out rather than drawn over another one (its point keeps its tooltip).
  */
 final class PointLabels {
     private static final double SIZE = ChartParts.TICK_SIZE;
@@ -18,7 +18,11 @@ final class PointLabels {
     private record Placed(double x, double y, double w, String text, boolean right) {
     }
 
+    private static final double MARK = 5;
     private final List<Placed> placed = new ArrayList<>();
+    private final List<double[]> wanted = new ArrayList<>();
+    private final List<String> texts = new ArrayList<>();
+    private final List<double[]> points = new ArrayList<>();
     private final double minX;
     private final double maxX;
     private final double minY;
@@ -32,8 +36,24 @@ final class PointLabels {
         this.maxY = maxY;
     }
 
-    /** Places the label of the point at (px, py) if there is room. */
+    /** Asks for a label beside the point at (px, py); labels are placed in this order when drawn. */
     void add(double px, double py, String text) {
+        wanted.add(new double[] {px, py});
+        texts.add(text);
+    }
+
+    /** A point marker that labels must not cover. */
+    void point(double px, double py) {
+        points.add(new double[] {px, py});
+    }
+
+    private void placeAll() {
+        for (int i = 0; i < texts.size(); i++) {
+            place(wanted.get(i)[0], wanted.get(i)[1], texts.get(i));
+        }
+    }
+
+    private void place(double px, double py, String text) {
         double w = TextWidth.of(text, SIZE, false);
         for (double[] o : OFFSETS) {
             boolean right = o[0] > 0;
@@ -58,11 +78,17 @@ final class PointLabels {
                 return false;
             }
         }
+        for (double[] p : points) {
+            if (p[0] + MARK > x0 && p[0] - MARK < x0 + w && p[1] + MARK > top && p[1] - MARK < top + SIZE + 2) {
+                return false;
+            }
+        }
         return true;
     }
 
     /** Draws the placed labels (outside any clip, so that labels near the edges stay whole). */
     void draw(Canvas c) {
+        placeAll();
         if (placed.isEmpty()) {
             return;
         }

@@ -140,7 +140,7 @@ public final class XYChart implements Chart {
         for (Reference r : references) {
             drawReference(c, r, xs, ys, left, right, top, bottom);
         }
-        PointLabels labels = new PointLabels(0, w, top - 4, bottom + 4);
+        PointLabels labels = new PointLabels(left + 2, w - ChartParts.PAD, top - 4, bottom - 2);
         for (Series s : series) {
             drawSeries(c, s, xs, ys, labels);
         }
@@ -166,6 +166,7 @@ public final class XYChart implements Chart {
                     continue;
                 }
                 c.circle(x, y, 4.5, s.color(), s.tooltips() == null ? null : s.tooltips()[i]);
+                labels.point(x, y);
                 if (s.labels() != null && s.labels()[i] != null) {
                     labels.add(x, y, s.labels()[i]);
                 }
