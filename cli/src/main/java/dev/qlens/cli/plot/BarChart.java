@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Horizontal bars, one row per category (a layer, in model order from the top), one bar per series in
- * each row. The chart grows in height with the number of rows; with many rows only every n-th
- * category name is written, and every bar keeps its full name and value as a tooltip.
+ * each row. The chart grows in height with the number of rows up to about 3,000 pixels; with many rows
+ * only every n-th category name is written, and every bar keeps its full name and value as a tooltip.
  */
 public final class BarChart implements Chart {
     /** One series: a value per category (NaN for none). */
@@ -60,10 +60,14 @@ public final class BarChart implements Chart {
         return title;
     }
 
+    /** Height of one category's row: roomy for a few layers, down to a fraction of a pixel for thousands (about 3,000 px in all). */
     private double rowHeight() {
         int n = categories.size();
-        double perBar = n <= 60 ? 7 : n <= 300 ? 4 : 1.5;
-        return Math.max(n <= 60 ? 16 : n <= 300 ? 9 : 3, series.size() * perBar + 4);
+        if (n > 300) {
+            return Math.max(0.25, Math.min(9, 3000.0 / n));
+        }
+        double perBar = n <= 60 ? 7 : 4;
+        return Math.max(n <= 60 ? 16 : 9, series.size() * perBar + 4);
     }
 
     @Override

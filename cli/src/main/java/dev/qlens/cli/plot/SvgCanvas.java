@@ -117,7 +117,8 @@ public final class SvgCanvas implements Canvas {
     @Override
     public void beginGroup(String cssClass, Map<String, String> data) {
         sb.append("<g class=\"").append(escape(cssClass)).append('"');
-        data.forEach((k, v) -> sb.append(" data-").append(k).append("=\"").append(escape(v)).append('"'));
+        // Sorted, so that the output does not depend on the map's iteration order (Map.of's varies per JVM run).
+        new java.util.TreeMap<>(data).forEach((k, v) -> sb.append(" data-").append(k).append("=\"").append(escape(v)).append('"'));
         sb.append(">\n");
     }
 

@@ -59,6 +59,23 @@ class ChartRenderingTest {
     }
 
     @Test
+    void thousandsOfLayersStayAReadableHeight() throws Exception {
+        int n = 5000;
+        List<String> names = new java.util.ArrayList<>();
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            names.add("model.layers." + i + ".weight");
+            v[i] = 20 + i % 7;
+        }
+        BarChart b = new BarChart("Many", null, "SNR (dB)", false, names).add("SNR", v);
+        assertTrue(b.preferredHeight() <= 3200, "height " + b.preferredHeight());
+        SvgDoc svg = new SvgDoc(new Figure("many", "", b).svg());
+        assertEquals(n, SvgDoc.count(svg.groups("series").get(0), "rect"), "every layer keeps its bar");
+        int labels = SvgDoc.count(svg.groups("categories").get(0), "text");
+        assertTrue(labels > 100 && labels < n / 10, "every n-th name: " + labels);
+    }
+
+    @Test
     void heatMapMergesRunsAndCountsCells() throws Exception {
         int[][] grid = {{0, 0, 1, 1}, {2, -1, -1, 0}};
         HeatMap h = new HeatMap("Tiles", null, grid, List.of("a", "b", "c"), "column", "row");

@@ -72,26 +72,34 @@ public final class StaircaseFigure {
 
     /**
      * Mean reconstruction of x when it is the largest magnitude of a 1 x {@code width} row whose other
-     * values are drawn from U[0, x); a fresh generator seeded 0 per format, like the seed.
+     * values are drawn from U[0, x); a fresh generator seeded 0 per format, like the seed. Formats whose
+     * scales never span rows (BFP, MX, NVFP4, whose per-tensor scale follows the common maximum x) get
+     * all rows of one x in a single call; the others one row at a time.
      */
     static double[] blockCurve(QuantFormat f, float[] xs, int width, int samples) {
+        boolean rowLocal = f.family().equals("bfp") || f.family().equals("mx") || f.family().equals("nvfp4");
+        int batch = rowLocal ? samples : 1;
         SplittableRandom rng = new SplittableRandom(0);
         double[] out = new double[xs.length];
-        float[] row = new float[width];
-        long[] shape = {1, width};
+        float[] rows = new float[batch * width];
+        int[] idx = new int[batch];
+        long[] shape = {batch, width};
         for (int i = 0; i < xs.length; i++) {
             float am = xs[i];
             double sum = 0;
-            for (int s = 0; s < samples; s++) {
-                for (int j = 0; j < width; j++) {
-                    row[j] = (float) (rng.nextDouble() * am);
-                    if (row[j] >= am && am > 0) {
-                        row[j] = Math.nextDown(am);
+            for (int done = 0; done < samples; done += batch) {
+                for (int r = 0; r < batch; r++) {
+                    for (int j = 0; j < width; j++) {
+                        float v = (float) (rng.nextDouble() * am);
+                        rows[r * width + j] = v >= am && am > 0 ? Math.nextDown(am) : v;
                     }
+                    idx[r] = rng.nextInt(width);
+                    rows[r * width + idx[r]] = am;
                 }
-                int idx = rng.nextInt(width);
-                row[idx] = am;
-                sum += f.fakeQuantize(row, shape, EncodeMode.DEFAULT)[idx];
+                float[] q = f.fakeQuantize(rows, shape, EncodeMode.DEFAULT);
+                for (int r = 0; r < batch; r++) {
+                    sum += q[r * width + idx[r]];
+                }
             }
             out[i] = sum / samples;
         }
