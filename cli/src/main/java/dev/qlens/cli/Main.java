@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         footer = "%nEvery command has --help; details in README.md and docs/.",
         subcommands = {InspectCommand.class, CastCommand.class, EncodeCommand.class, DecodeCommand.class,
                 CompareCommand.class, QuantizeCommand.class, CheckCommand.class, EvalCommand.class, CalibrateCommand.class, DemoCommand.class,
-                SweepCommand.class, SvdCommand.class, PlotCommand.class, FormatsCommand.class, BenchCommand.class,
+                SweepCommand.class, SvdCommand.class, PlotCommand.class, dev.qlens.cli.commands.MergeCommand.class, FormatsCommand.class, BenchCommand.class,
                 dev.qlens.cli.commands.CompletionCommand.class, HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     /** Exit code for a job that failed because of its input. */

@@ -5,7 +5,10 @@ import dev.qlens.cli.jobs.compare.CompareCsv;
 import dev.qlens.cli.jobs.compare.CompareJob;
 import dev.qlens.cli.jobs.compare.CompareJson;
 import dev.qlens.cli.jobs.compare.CompareOptions;
+import dev.qlens.cli.jobs.compare.ComparePart;
 import dev.qlens.cli.jobs.compare.CompareReport;
+import dev.qlens.cli.jobs.shard.PartFile;
+import dev.qlens.cli.jobs.shard.Shard;
 import dev.qlens.cli.jobs.plot.CompareFigures;
 import dev.qlens.cli.jobs.Parallel;
 import dev.qlens.cli.util.Json;
@@ -80,6 +83,13 @@ public final class CompareCommand implements Callable<Integer> {
             + " (SNR per layer, relative-error percentiles, the worst layers); see qlens plot compare.")
     Path html;
 
+    @Option(names = "--shard", paramLabel = "K/N", description = "Compare only share K of N of the tensors (a stable split"
+            + " by name and size), writing its part to --part; qlens merge joins the parts into the full report.")
+    String shard;
+
+    @Option(names = "--part", paramLabel = "FILE", description = "Where a --shard run writes its part (JSON for qlens merge).")
+    Path part;
+
     @Option(names = "--force", description = "Overwrite an existing --report file.")
     boolean force;
 
@@ -112,11 +122,19 @@ public final class CompareCommand implements Callable<Integer> {
             AtomicOutput.checkTarget(report, List.of(original, quantized), force);
         }
         PlotOutput.checkHtml(html, List.of(original, quantized));
+        Shard sh = ShardOptions.check(spec, shard, part, report != null || html != null, List.of(original, quantized));
         if (device != null) {
             err.println("compare: note: --device is ignored; qlens computes on the CPU");
         }
-        CompareOptions o = new CompareOptions(original, quantized, layers, threads, conventions, true);
-        CompareReport r = CompareJob.run(o);
+        CompareOptions o = new CompareOptions(original, quantized, layers, threads, conventions, true, sh);
+        CompareReport r;
+        if (sh != null) {
+            ComparePart.Run run = CompareJob.runPart(o, t -> { });
+            PartFile.write(part, run.header(), run.part());
+            r = run.report();
+        } else {
+            r = CompareJob.run(o);
+        }
         if (report != null) {
             Path parent = report.toAbsolutePath().getParent();
             if (parent != null) {
@@ -140,6 +158,11 @@ public final class CompareCommand implements Callable<Integer> {
                 break;
             default:
                 CompareConsole.print(r, order, top, out);
+                if (sh != null) {
+                    out.println();
+                    out.println("shard " + sh + ": " + (r.layers().size() + r.identical().size()) + " tensors compared; part written to " + part
+                            + " (join all parts with qlens merge)");
+                }
                 if (report != null) {
                     out.println();
                     out.println("report written to " + report);

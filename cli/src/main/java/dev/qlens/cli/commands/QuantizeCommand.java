@@ -9,7 +9,10 @@ import dev.qlens.cli.jobs.quantize.QuantizeJob;
 import dev.qlens.cli.jobs.quantize.QuantizeJson;
 import dev.qlens.cli.jobs.quantize.QuantizeOptions;
 import dev.qlens.cli.jobs.plot.QuantizeFigures;
+import dev.qlens.cli.jobs.quantize.QuantizePart;
 import dev.qlens.cli.jobs.quantize.QuantizeReport;
+import dev.qlens.cli.jobs.shard.PartFile;
+import dev.qlens.cli.jobs.shard.Shard;
 import dev.qlens.cli.util.Json;
 import dev.qlens.cli.util.Sizes;
 import dev.qlens.cli.util.TextTable;
@@ -187,6 +190,14 @@ public final class QuantizeCommand implements Callable<Integer> {
             + " (weight SNR and held-out output error per layer, before and after); see qlens plot quantize.")
     Path html;
 
+    @Option(names = "--shard", paramLabel = "K/N", description = "Quantize only share K of N of the modules (a stable split"
+            + " by name and size) into OUTPUT-0000K-of-0000N.safetensors, and write its part to --part; qlens merge writes"
+            + " the shard set's index and the run's report.")
+    String shard;
+
+    @Option(names = "--part", paramLabel = "FILE", description = "Where a --shard run writes its part (JSON for qlens merge).")
+    Path part;
+
     @Option(names = "--shard-size", paramLabel = "SIZE", description = "Split the output into shards of at most SIZE"
             + " (e.g. 5GB), with a .safetensors.index.json.")
     String shardSize;
@@ -227,11 +238,22 @@ public final class QuantizeCommand implements Callable<Integer> {
             AtomicOutput.checkTarget(report, List.of(input), force);
         }
         PlotOutput.checkHtml(html, List.of(input));
-        QuantizeReport r = QuantizeJob.run(o);
+        Shard sh = ShardOptions.check(spec, shard, part, report != null || html != null, List.of(input));
+        QuantizeReport r;
+        if (sh != null) {
+            QuantizePart.Run run = QuantizeJob.runPart(o, sh, l -> { });
+            PartFile.write(part, run.header(), run.part());
+            r = run.report();
+        } else {
+            r = QuantizeJob.run(o);
+        }
         r.warnings().forEach(w -> err.println("qlens quantize: warning: " + w));
         QuantizeConsole.print(r, out);
         if (report != null) {
             AtomicOutput.writeBytes(report, (Json.GSON.toJson(QuantizeJson.of(r)) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        if (sh != null) {
+            out.println("shard " + sh + ": part written to " + part + " (join all parts with qlens merge)");
         }
         if (html != null) {
             com.google.gson.JsonObject j = QuantizeJson.of(r);

@@ -10,7 +10,10 @@ import dev.qlens.cli.jobs.sweep.SweepCsv;
 import dev.qlens.cli.jobs.sweep.SweepJob;
 import dev.qlens.cli.jobs.sweep.SweepJson;
 import dev.qlens.cli.jobs.sweep.SweepOptions;
+import dev.qlens.cli.jobs.sweep.SweepPart;
 import dev.qlens.cli.jobs.sweep.SweepText;
+import dev.qlens.cli.jobs.shard.PartFile;
+import dev.qlens.cli.jobs.shard.Shard;
 import dev.qlens.cli.jobs.sweep.TensorSweep;
 import dev.qlens.cli.jobs.sweep.TileGrid;
 import dev.qlens.cli.util.Ansi;
@@ -115,6 +118,13 @@ public final class SweepCommand implements Callable<Integer> {
             + " (bits per element against quality per tensor, mixed-tile maps); see qlens plot sweep.")
     Path html;
 
+    @Option(names = "--shard", paramLabel = "K/N", description = "Sweep only share K of N of the tensors (a stable split"
+            + " by name and size), writing its part to --part instead of a results folder; qlens merge joins the parts.")
+    String shard;
+
+    @Option(names = "--part", paramLabel = "FILE", description = "Where a --shard run writes its part (JSON for qlens merge).")
+    Path part;
+
     @Option(names = "--reconstruct", paramLabel = "ASSIGNMENT.npy", description = "Instead of sweeping: rebuild the"
             + " tensor named by FILTER from a mixed-tile assignment map and write it as float32 .npy.")
     Path reconstruct;
@@ -144,13 +154,22 @@ public final class SweepCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--format must be table, json or csv, not " + format);
         }
         PlotOutput.checkHtml(html, List.of(checkpoint));
+        Shard sh = ShardOptions.check(spec, shard, part, html != null, List.of(checkpoint));
         CompressionConfig config = configFile == null ? CompressionConfig.none() : CompressionConfig.read(configFile);
         List<QuantFormat> formats = formats(config);
         Path cache = noCache ? null : cacheDir != null ? cacheDir : out.resolve(".cache");
         SweepOptions o = new SweepOptions(checkpoint, filters, regex, formats, limit, config, minPcc, minSnr, threads,
-                cache, recompute, conventions, true);
-        SweepJob.Result result = SweepJob.run(o);
-        Path folder = noSave ? null : ResultsFolder.write(out, result, summary);
+                cache, recompute, conventions, true, sh);
+        SweepJob.Result result;
+        Path folder = null;
+        if (sh != null) {
+            SweepPart.Run run = SweepJob.runPart(o);
+            PartFile.write(part, run.header(), run.part());
+            result = run.result();
+        } else {
+            result = SweepJob.run(o);
+            folder = noSave ? null : ResultsFolder.write(out, result, summary);
+        }
         if (html != null) {
             writeHtml(result, fmt.equals("table") ? stdout : spec.commandLine().getErr());
         }
@@ -165,6 +184,10 @@ public final class SweepCommand implements Callable<Integer> {
                 stdout.print(SweepText.render(result.report(), summary, Ansi.stdoutIsTerminal()));
                 if (folder != null) {
                     stdout.println("results written to " + folder);
+                }
+                if (sh != null) {
+                    stdout.println("shard " + sh + ": " + result.report().tensors().size() + " tensors; part written to "
+                            + part + " (join all parts with qlens merge)");
                 }
         }
         stdout.flush();

@@ -27,6 +27,22 @@ public final class RelativeErrorHistogram {
         }
     }
 
+    /** A copy of the bin counts (to carry a histogram between processes). */
+    public long[] counts() {
+        return counts.clone();
+    }
+
+    /** A histogram with these bin counts (as {@link #counts()} returned them). */
+    public static RelativeErrorHistogram of(long[] binCounts) {
+        RelativeErrorHistogram h = new RelativeErrorHistogram();
+        if (binCounts.length != h.counts.length) {
+            throw new IllegalArgumentException("a relative-error histogram has " + h.counts.length + " bins, not "
+                    + binCounts.length);
+        }
+        System.arraycopy(binCounts, 0, h.counts, 0, binCounts.length);
+        return h;
+    }
+
     /** Number of finite values counted (the non-finite bin excluded). */
     public long count() {
         long n = 0;

@@ -1,5 +1,8 @@
 package dev.qlens.cli.jobs.compare;
 
+import dev.qlens.cli.VersionProvider;
+import dev.qlens.cli.jobs.shard.PartHeader;
+import dev.qlens.cli.jobs.shard.Shard;
 import dev.qlens.cli.util.Progress;
 import dev.qlens.core.QlensException;
 import dev.qlens.core.io.Checkpoint;
@@ -34,6 +37,21 @@ public final class CompareJob {
      * @throws QlensException when nothing could be compared (no tensor names in common)
      */
     public static CompareReport run(CompareOptions o, Consumer<TensorResult> onTensor) throws Exception {
+        return execute(o, onTensor).report();
+    }
+
+    /**
+     * Runs the share of the comparison that {@code o.shard()} names and returns what {@code qlens merge}
+     * needs: its header, and its results with their places in the full list.
+     */
+    public static ComparePart.Run runPart(CompareOptions o, Consumer<TensorResult> onTensor) throws Exception {
+        if (o.shard() == null) {
+            throw new IllegalArgumentException("a part needs --shard K/N");
+        }
+        return execute(o, onTensor);
+    }
+
+    private static ComparePart.Run execute(CompareOptions o, Consumer<TensorResult> onTensor) throws Exception {
         try (Checkpoint a = Checkpoints.open(o.original()); Checkpoint b = Checkpoints.open(o.quantized())) {
             CheckpointView va = CheckpointView.of(a, o.conventions());
             CheckpointView vb = CheckpointView.of(b, o.conventions());
@@ -46,13 +64,26 @@ public final class CompareJob {
                         + pairing.shapeMismatches().size() + " differ in shape, " + pairing.unsupported().size()
                         + " cannot be read");
             }
-            double[] bytesPerElement = new double[pairs.size()];
-            long totalBytes = 0;
+            List<String> names = new ArrayList<>();
+            long[] sizes = new long[pairs.size()];
             for (int i = 0; i < pairs.size(); i++) {
                 TensorPairing.Pair p = pairs.get(i);
-                long bytes = storedBytes(a, p.original()) + storedBytes(b, p.quantized());
-                bytesPerElement[i] = (double) bytes / p.numel();
-                totalBytes += bytes;
+                names.add(p.name());
+                sizes[i] = storedBytes(a, p.original()) + storedBytes(b, p.quantized());
+            }
+            List<Integer> indices = new ArrayList<>();
+            boolean[] mine = o.shard() == null ? null : o.shard().select(names, sizes);
+            for (int i = 0; i < pairs.size(); i++) {
+                if (mine == null || mine[i]) {
+                    indices.add(i);
+                }
+            }
+            pairs = indices.stream().map(pairs::get).toList();
+            double[] bytesPerElement = new double[pairs.size()];
+            long totalBytes = 0;
+            for (int j = 0; j < pairs.size(); j++) {
+                bytesPerElement[j] = (double) sizes[indices.get(j)] / pairs.get(j).numel();
+                totalBytes += sizes[indices.get(j)];
             }
             CompareRunner runner = new CompareRunner();
             List<TensorResult> results;
@@ -82,9 +113,13 @@ public final class CompareJob {
             List<String> warnings = new ArrayList<>();
             va.warnings().forEach(w -> warnings.add("original: " + w));
             vb.warnings().forEach(w -> warnings.add("quantized: " + w));
-            return new CompareReport(source(o.original().toString(), a, va), source(o.quantized().toString(), b, vb),
-                    CompareAggregate.of(results, runner.allElements()), differ, identical, pairing, warnings,
-                    KernelProvider.get().name());
+            CompareReport report = new CompareReport(source(o.original().toString(), a, va),
+                    source(o.quantized().toString(), b, vb), CompareAggregate.of(results, runner.allElements()), differ,
+                    identical, pairing, warnings, KernelProvider.get().name());
+            PartHeader header = o.shard() == null ? null : new PartHeader(ComparePart.KIND, o.shard().index(),
+                    o.shard().count(), Shard.plan(names, sizes), names.size(), VersionProvider.version());
+            return new ComparePart.Run(report, header, new ComparePart(report.original(), report.quantized(),
+                    pairing.skips(), warnings, report.kernels(), indices, results, runner.allElements().counts()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.qlens.cli.jobs.compare;
 
+import dev.qlens.cli.jobs.shard.Shard;
 import dev.qlens.formats.convention.Convention;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -15,9 +16,10 @@ import java.util.Set;
  * @param threads worker threads (results do not depend on it)
  * @param conventions quantization conventions applied to both sides
  * @param progress whether to show a progress bar on stderr (only on a terminal)
+ * @param shard the share of the tensors to compare ({@code --shard K/N}), or null for all
  */
 public record CompareOptions(Path original, Path quantized, List<String> layers, int threads,
-                             Set<Convention> conventions, boolean progress) {
+                             Set<Convention> conventions, boolean progress, Shard shard) {
     /** Validates and copies. */
     public CompareOptions {
         if (original == null || quantized == null) {
@@ -28,6 +30,17 @@ public record CompareOptions(Path original, Path quantized, List<String> layers,
         }
         layers = layers == null ? List.of() : List.copyOf(layers);
         conventions = conventions == null ? EnumSet.allOf(Convention.class) : Set.copyOf(conventions);
+    }
+
+    /** Options for the whole pair (no shard). */
+    public CompareOptions(Path original, Path quantized, List<String> layers, int threads, Set<Convention> conventions,
+                          boolean progress) {
+        this(original, quantized, layers, threads, conventions, progress, null);
+    }
+
+    /** The same options for one shard. */
+    public CompareOptions withShard(Shard s) {
+        return new CompareOptions(original, quantized, layers, threads, conventions, progress, s);
     }
 
     /** Default options for a pair of checkpoints: every convention, all cores, no progress bar. */

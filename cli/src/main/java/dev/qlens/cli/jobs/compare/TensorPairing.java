@@ -69,6 +69,27 @@ public final class TensorPairing {
         return p;
     }
 
+    /** What was left out of a comparison, and why: all of the pairing a report needs besides the pairs. */
+    public record Skips(List<String> missingInQuantized, List<String> missingInOriginal, List<Skipped> shapeMismatches,
+                        List<Skipped> unsupported, List<String> empty) {
+    }
+
+    /** The skipped tensors. */
+    public Skips skips() {
+        return new Skips(missingInQuantized, missingInOriginal, shapeMismatches, unsupported, empty);
+    }
+
+    /** A pairing with no pairs left to compare and these skips (a merged report's). */
+    public static TensorPairing restored(Skips s) {
+        TensorPairing p = new TensorPairing();
+        p.missingInQuantized.addAll(s.missingInQuantized());
+        p.missingInOriginal.addAll(s.missingInOriginal());
+        p.shapeMismatches.addAll(s.shapeMismatches());
+        p.unsupported.addAll(s.unsupported());
+        p.empty.addAll(s.empty());
+        return p;
+    }
+
     /** The pairs to compare, in the original's order. */
     public List<Pair> pairs() {
         return pairs;

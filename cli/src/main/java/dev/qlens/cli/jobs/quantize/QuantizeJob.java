@@ -1,5 +1,8 @@
 package dev.qlens.cli.jobs.quantize;
 
+import dev.qlens.cli.VersionProvider;
+import dev.qlens.cli.jobs.shard.PartHeader;
+import dev.qlens.cli.jobs.shard.Shard;
 import dev.qlens.cli.jobs.Parallel;
 import dev.qlens.cli.util.Progress;
 import dev.qlens.core.QlensException;
@@ -40,9 +43,31 @@ public final class QuantizeJob {
      * @param onLayer called with each candidate layer once it is decided (quantized, kept or dropped), in order
      */
     public static QuantizeReport run(QuantizeOptions o, Consumer<QuantizeReport.Layer> onLayer) throws Exception {
+        return execute(o, null, onLayer).report();
+    }
+
+    /**
+     * Quantizes one share of the checkpoint: the modules (a weight with its bias and other tensors of the
+     * same prefix stay together) that {@code shard} names, into {@code <output stem>-0000K-of-0000N.safetensors}
+     * next to the output, and returns the part {@code qlens merge} joins into a shard set with its index.
+     */
+    public static QuantizePart.Run runPart(QuantizeOptions o, Shard shard, Consumer<QuantizeReport.Layer> onLayer)
+            throws Exception {
+        if (o.shardBytes() > 0) {
+            throw new QlensException("--shard writes one file per share; --max-shard-size does not combine with it");
+        }
+        if (o.dryRun()) {
+            throw new QlensException("--shard writes a part; a dry run writes nothing (run --dry-run without --shard)");
+        }
+        return execute(o, shard, onLayer);
+    }
+
+    private static QuantizePart.Run execute(QuantizeOptions o, Shard shard, Consumer<QuantizeReport.Layer> onLayer)
+            throws Exception {
         long t0 = System.nanoTime();
         validate(o);
-        Path output = o.output() != null ? o.output() : OutputNames.defaultOutput(o);
+        Path single = o.output() != null ? o.output() : OutputNames.defaultOutput(o);
+        Path output = shard == null ? single : QuantizePart.fileOf(single, shard);
         try (Checkpoint c = Checkpoints.open(o.input());
              Workers workers = Workers.create(Math.max(1, o.threads()))) {
             CheckpointView view = CheckpointView.of(c, o.conventions());
@@ -65,6 +90,17 @@ public final class QuantizeJob {
             }
             if (plans.stream().noneMatch(LayerPlan::candidate)) {
                 throw new QlensException(o.input() + ": no 2-D floating-point '*.weight' tensor to quantize");
+            }
+            Map<String, Integer> planIndex = new HashMap<>();
+            for (int i = 0; i < plans.size(); i++) {
+                planIndex.put(plans.get(i).name(), i);
+            }
+            PartHeader header = null;
+            if (shard != null) {
+                QuantizePart.Split split = QuantizePart.split(c, plans, shard);
+                plans = split.plans();
+                header = new PartHeader(QuantizePart.KIND, shard.index(), shard.count(), split.plan(), split.modules(),
+                        VersionProvider.version());
             }
             // Learned rounding spends its time in large products: give them every thread, one layer at a time.
             // Learned rounding and GPTQ spread one layer's products over the workers; the rest runs layers in parallel.
@@ -93,6 +129,9 @@ public final class QuantizeJob {
                 }
             } else {
                 QuantizeWriter w = new QuantizeWriter(c, view, o, output, plans, quantizer, layerThreads, measured);
+                if (shard != null && shard.index() != 1) {
+                    w.withoutMarker();
+                }
                 written = w.write(l -> {
                     layers.add(l);
                     onLayer.accept(l);
@@ -100,8 +139,10 @@ public final class QuantizeJob {
                 bytesOut = w.bytesOut();
             }
             int copied = (int) plans.stream().filter(p -> p.action() == LayerPlan.Action.COPY).count();
-            return new QuantizeReport(o.input(), written, o.spec().describe(), mainline(plans, o), o.describeMethod(), layers,
-                    copied, bytesIn, bytesOut, (System.nanoTime() - t0) / 1e9, o.dryRun(), warnings);
+            QuantizeReport report = new QuantizeReport(o.input(), written, o.spec().describe(), mainline(plans, o),
+                    o.describeMethod(), layers, copied, bytesIn, bytesOut, (System.nanoTime() - t0) / 1e9, o.dryRun(),
+                    warnings);
+            return new QuantizePart.Run(report, header, header == null ? null : QuantizePart.of(report, single, planIndex));
         }
     }
 

@@ -62,6 +62,14 @@ final class QuantizeWriter {
         this.measured = measured;
     }
 
+    private boolean marker = true;
+
+    /** Leaves out the scaled_fp8 marker tensor (a shard other than the first: the set needs it once). */
+    QuantizeWriter withoutMarker() {
+        marker = false;
+        return this;
+    }
+
     long bytesOut() {
         return bytesOut;
     }
@@ -114,7 +122,7 @@ final class QuantizeWriter {
                         }
                 }
             }
-            if (o.spec().format() == ComfyFormat.SCALED_FP8) {
+            if (o.spec().format() == ComfyFormat.SCALED_FP8 && marker) {
                 // The legacy marker: ComfyUI reads its element count, 2 meaning full-precision matmul for every layer.
                 int n = o.fullPrecisionMm() ? 2 : 0;
                 w.add(new TensorSpec("scaled_fp8", DType.F8_E4M3, new long[] {n}, sink -> sink.write(new byte[n], 0, n)));

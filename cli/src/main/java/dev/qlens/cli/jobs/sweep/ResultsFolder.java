@@ -37,6 +37,13 @@ public final class ResultsFolder {
         for (int i = 2; Files.exists(dir); i++) {
             dir = base.resolve(stamp + "-" + i);
         }
+        writeInto(dir, result, summary);
+        return dir;
+    }
+
+    /** Writes the results of a run into {@code dir} (created when missing): what a run folder holds. */
+    public static void writeInto(Path dir, SweepJob.Result result, boolean summary) throws IOException {
+        SweepReport r = result.report();
         Files.createDirectories(dir);
         write(dir.resolve("table.txt"), SweepText.render(r, summary, false));
         write(dir.resolve("results.json"), Json.GSON.toJson(SweepJson.of(r)) + "\n");
@@ -54,7 +61,6 @@ public final class ResultsFolder {
                 write(dir.resolve("mixed_tile_random").resolve(slug + ".csv"), samplesCsv(o));
             }
         }
-        return dir;
     }
 
     private static String samplesCsv(TensorSweep.Outcome o) {

@@ -1,5 +1,8 @@
 package dev.qlens.cli.jobs.sweep;
 
+import dev.qlens.cli.VersionProvider;
+import dev.qlens.cli.jobs.shard.PartHeader;
+import dev.qlens.cli.jobs.shard.Shard;
 import dev.qlens.cli.jobs.Parallel;
 import dev.qlens.cli.util.Progress;
 import dev.qlens.core.QlensException;
@@ -28,6 +31,22 @@ public final class SweepJob {
 
     /** Runs the sweep. */
     public static Result run(SweepOptions o) throws Exception {
+        return execute(o).result();
+    }
+
+    /** Runs the share of the sweep that {@code o.shard()} names and returns its part for {@code qlens merge}. */
+    public static SweepPart.Run runPart(SweepOptions o) throws Exception {
+        if (o.shard() == null) {
+            throw new IllegalArgumentException("a part needs --shard K/N");
+        }
+        if (o.config().seedSource().equals("random")) {
+            throw new QlensException("a sharded sweep needs a fixed seed in the compression config (each shard would draw"
+                    + " its own \"random\" seed)");
+        }
+        return execute(o);
+    }
+
+    private static SweepPart.Run execute(SweepOptions o) throws Exception {
         Kernels k = KernelProvider.get();
         try (Checkpoint c = Checkpoints.open(o.checkpoint())) {
             CheckpointView view = CheckpointView.of(c, o.conventions());
@@ -35,6 +54,25 @@ public final class SweepJob {
             if (tensors.isEmpty()) {
                 throw new QlensException(o.checkpoint() + ": no tensor matches"
                         + (o.filters().isEmpty() ? "" : " " + String.join(" ", o.filters())));
+            }
+            List<String> names = new ArrayList<>();
+            long[] sizes = new long[tensors.size()];
+            for (int i = 0; i < tensors.size(); i++) {
+                names.add(tensors.get(i).name());
+                sizes[i] = TensorSweep.storedBytes(c, tensors.get(i));
+            }
+            PartHeader header = null;
+            if (o.shard() != null) {
+                header = new PartHeader(SweepPart.KIND, o.shard().index(), o.shard().count(), Shard.plan(names, sizes),
+                        names.size(), VersionProvider.version());
+                boolean[] mine = o.shard().select(names, sizes);
+                List<LogicalTensor> share = new ArrayList<>();
+                for (int i = 0; i < mine.length; i++) {
+                    if (mine[i]) {
+                        share.add(tensors.get(i));
+                    }
+                }
+                tensors = share;
             }
             MetricsCache cache = o.cacheDir() == null ? null : new MetricsCache(o.cacheDir());
             long work = 0;
@@ -60,8 +98,10 @@ public final class SweepJob {
             List<String> formats = o.formats().stream().map(QuantFormat::name).toList();
             List<String> tileFormats = o.config().mixedTile()
                     ? TensorSweep.tileFormats(o.config()).stream().map(TileFormat::cliName).toList() : List.of();
-            return new Result(new SweepReport(o.checkpoint().toString(), c.format(), formats, o.config(), tileFormats,
-                    o.criterion(), results, k.name()), outcomes);
+            SweepReport report = new SweepReport(o.checkpoint().toString(), c.format(), formats, o.config(), tileFormats,
+                    o.criterion(), results, k.name());
+            return new SweepPart.Run(new Result(report, outcomes), header, new SweepPart(report.checkpoint(),
+                    report.storage(), formats, o.config(), tileFormats, o.criterion(), k.name(), outcomes));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.qlens.cli.jobs.sweep;
 
+import dev.qlens.cli.jobs.shard.Shard;
 import dev.qlens.formats.catalog.QuantFormat;
 import dev.qlens.formats.convention.Convention;
 import java.nio.file.Path;
@@ -22,10 +23,19 @@ import java.util.Set;
  * @param recompute ignore (and refresh) cached results
  * @param conventions quantization conventions to apply when reading
  * @param progress whether to show a progress bar (on a terminal)
+ * @param shard the share of the tensors to sweep ({@code --shard K/N}), or null for all
  */
 public record SweepOptions(Path checkpoint, List<String> filters, boolean regex, List<QuantFormat> formats, Integer limit,
                            CompressionConfig config, double minPcc, Double minSnr, int threads, Path cacheDir,
-                           boolean recompute, Set<Convention> conventions, boolean progress) {
+                           boolean recompute, Set<Convention> conventions, boolean progress, Shard shard) {
+    /** Options for every selected tensor (no shard). */
+    public SweepOptions(Path checkpoint, List<String> filters, boolean regex, List<QuantFormat> formats, Integer limit,
+                        CompressionConfig config, double minPcc, Double minSnr, int threads, Path cacheDir,
+                        boolean recompute, Set<Convention> conventions, boolean progress) {
+        this(checkpoint, filters, regex, formats, limit, config, minPcc, minSnr, threads, cacheDir, recompute, conventions,
+                progress, null);
+    }
+
     /** Validates. */
     public SweepOptions {
         if (formats == null || formats.isEmpty()) {
