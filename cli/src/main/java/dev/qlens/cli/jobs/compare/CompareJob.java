@@ -101,21 +101,12 @@ public final class CompareJob {
                     }
                 });
             }
-            List<TensorResult> differ = new ArrayList<>();
-            List<String> identical = new ArrayList<>();
-            for (TensorResult r : results) {
-                if (r.metrics().identical()) {
-                    identical.add(r.name());
-                } else {
-                    differ.add(r);
-                }
-            }
             List<String> warnings = new ArrayList<>();
             va.warnings().forEach(w -> warnings.add("original: " + w));
             vb.warnings().forEach(w -> warnings.add("quantized: " + w));
-            CompareReport report = new CompareReport(source(o.original().toString(), a, va),
-                    source(o.quantized().toString(), b, vb), CompareAggregate.of(results, runner.allElements()), differ,
-                    identical, pairing, warnings, KernelProvider.get().name());
+            CompareReport report = CompareReport.of(source(o.original().toString(), a, va),
+                    source(o.quantized().toString(), b, vb), results, runner.allElements(), pairing, warnings,
+                    KernelProvider.get().name());
             PartHeader header = o.shard() == null ? null : new PartHeader(ComparePart.KIND, o.shard().index(),
                     o.shard().count(), Shard.plan(names, sizes), names.size(), VersionProvider.version());
             return new ComparePart.Run(report, header, new ComparePart(report.original(), report.quantized(),

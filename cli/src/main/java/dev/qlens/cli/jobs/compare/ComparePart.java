@@ -66,16 +66,7 @@ public record ComparePart(CompareReport.Source original, CompareReport.Source qu
             }
             results.add(all[i]);
         }
-        List<TensorResult> differ = new ArrayList<>();
-        List<String> identical = new ArrayList<>();
-        for (TensorResult r : results) {
-            if (r.metrics().identical()) {
-                identical.add(r.name());
-            } else {
-                differ.add(r);
-            }
-        }
-        return new CompareReport(first.original(), first.quantized(), CompareAggregate.of(results, hist), differ,
-                identical, TensorPairing.restored(first.skips()), first.warnings(), first.kernels());
+        return CompareReport.of(first.original(), first.quantized(), results, hist, TensorPairing.restored(first.skips()),
+                first.warnings(), first.kernels());
     }
 }

@@ -1,5 +1,6 @@
 package dev.qlens.cli.jobs.compare;
 
+import dev.qlens.core.metrics.RelativeErrorHistogram;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,26 @@ public record CompareReport(Source original, Source quantized, CompareAggregate 
      * @param bytes total tensor bytes
      */
     public record Source(String path, String storage, List<String> conventions, long bytes) {
+    }
+
+    /**
+     * The report of these results (every compared tensor, in the original's order): the aggregate over
+     * them and the split into layers that differ and tensors that are identical.
+     */
+    public static CompareReport of(Source original, Source quantized, List<TensorResult> results,
+                                   RelativeErrorHistogram allElements, TensorPairing pairing, List<String> warnings,
+                                   String kernels) {
+        List<TensorResult> differ = new java.util.ArrayList<>();
+        List<String> identical = new java.util.ArrayList<>();
+        for (TensorResult r : results) {
+            if (r.metrics().identical()) {
+                identical.add(r.name());
+            } else {
+                differ.add(r);
+            }
+        }
+        return new CompareReport(original, quantized, CompareAggregate.of(results, allElements), differ, identical,
+                pairing, warnings, kernels);
     }
 
     /** How the worst tensors are ranked. */
