@@ -86,13 +86,32 @@ public final class QlensSpark {
     }
 
     /**
-     * Where {@code n} tasks ran: per task "pid=P vector=true|false", the executor JVM's process id and
-     * whether it has the Vector API module (without it qlens falls back to its scalar kernels).
+     * Where {@code n} tasks ran: per task "pid=P vector=true|false jit=true|false", the executor JVM's
+     * process id, whether it has the Vector API module (without it qlens falls back to its scalar
+     * kernels) and whether it runs with the launcher's JIT directives (without them the kernels run,
+     * exactly, but several times slower).
      */
     public static List<String> probe(JavaSparkContext sc, int n) {
         List<Integer> ks = IntStream.range(0, n).boxed().toList();
         return sc.parallelize(ks, n).map(k -> "pid=" + ProcessHandle.current().pid() + " vector="
-                + ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()).collect();
+                + ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() + " jit="
+                + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+                        .containsAll(JvmOptions.jitDirectives())).collect();
+    }
+
+    /**
+     * Adds qlens' JIT directives (the launcher's {@code jvm.options}) to the executors' Java options,
+     * after any the configuration already has. Spark itself adds the Vector API module to every JVM it
+     * launches; the driver's own options must be on its command line (spark-submit --driver-java-options).
+     */
+    public static SparkConf withQlensJvmOptions(SparkConf conf) {
+        String key = "spark.executor.extraJavaOptions";
+        String jit = String.join(" ", JvmOptions.jitDirectives());
+        String old = conf.get(key, "").trim();
+        if (!old.contains(jit)) {
+            conf.set(key, old.isEmpty() ? jit : old + " " + jit);
+        }
+        return conf;
     }
 
     private static void check(List<String> command, int shards) {
@@ -134,7 +153,7 @@ public final class QlensSpark {
             throw new IllegalArgumentException("--out OUT is required (the merged report, results folder or shard-set index)");
         }
         List<String> command = List.of(args).subList(i, args.length);
-        SparkConf conf = new SparkConf().setAppName("qlens " + (command.isEmpty() ? "" : command.get(0)));
+        SparkConf conf = withQlensJvmOptions(new SparkConf().setAppName("qlens " + (command.isEmpty() ? "" : command.get(0))));
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             int n = tasks > 0 ? tasks : Math.max(1, sc.defaultParallelism());
             long t0 = System.nanoTime();

@@ -97,13 +97,14 @@ class QlensSparkTest {
 
     @Test
     void loopbackClusterGivesTheSameReportFromSeparateExecutors() throws Exception {
-        SparkConf c = conf("local-cluster[2,1,1024]").set("spark.executor.memory", "512m")
+        SparkConf c = QlensSpark.withQlensJvmOptions(conf("local-cluster[2,1,1024]")).set("spark.executor.memory", "512m")
                 .set("spark.jars", System.getProperty("qlens.shadedJar") + "," + jarOf(Path.of(System.getProperty("qlens.sparkClasses"))));
         try (JavaSparkContext sc = new JavaSparkContext(c)) {
             List<String> where = QlensSpark.probe(sc, 4);
             long driver = ProcessHandle.current().pid();
             for (String w : where) {
-                assertTrue(w.endsWith("vector=true"), "executors have the Vector API: " + where);
+                assertTrue(w.contains("vector=true"), "executors have the Vector API: " + where);
+                assertTrue(w.contains("jit=true"), "executors have the launcher's JIT directives: " + where);
                 assertNotEquals("pid=" + driver, w.split(" ")[0], "tasks ran outside the driver: " + where);
             }
             assertEquals(singleReport, Files.readString(compareOn(sc, "cluster.json")));
