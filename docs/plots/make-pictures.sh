@@ -32,4 +32,7 @@ JSON
 "$q" -q quantize "$fp32" -o minilm-int4.safetensors --format convrot_w4a4 --convrot 64 --method gptq \
   --calibration stats.safetensors --report quantize.json > /dev/null
 "$q" -q plot quantize quantize.json -o "$pics/quantize"
+
+"$q" -q eval --model minilm -s w8,w8a8-dynamic,fp8_e4m3_t,nvfp4,mxfp4 --texts 128 --report eval.json > /dev/null
+"$q" -q plot eval eval.json -o "$pics/eval"
 ls -l "$pics"

@@ -5,6 +5,7 @@ import dev.qlens.cli.jobs.eval.ActivationOptions;
 import dev.qlens.cli.jobs.eval.EvalConsole;
 import dev.qlens.cli.jobs.eval.EvalJob;
 import dev.qlens.cli.jobs.eval.EvalJson;
+import dev.qlens.cli.jobs.plot.EvalFigures;
 import dev.qlens.cli.jobs.eval.EvalOptions;
 import dev.qlens.cli.jobs.eval.Scheme;
 import dev.qlens.cli.jobs.maven.MavenFetcher;
@@ -107,6 +108,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.json", description = "Write the full report as JSON.")
     Path report;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report with pictures"
+            + " (embedding agreement per scheme, activation SNR per layer); see qlens plot eval.")
+    Path html;
+
     @Option(names = "--json", description = "Print the JSON report to stdout instead of the tables.")
     boolean json;
 
@@ -141,6 +146,7 @@ public final class EvalCommand implements Callable<Integer> {
                 AtomicOutput.checkTarget(p, inputs(), force);
             }
         }
+        PlotOutput.checkHtml(html, inputs());
         MavenFetcher fetcher = source.fetcher(err);
         EvalJob.Result result;
         try (EvalProgress progress = new EvalProgress("eval", !noProgress, err)) {
@@ -156,9 +162,14 @@ public final class EvalCommand implements Callable<Integer> {
             }
             Npy.writeFloats(saveEmbeddings, new long[] {e.length, h}, flat);
         }
-        String jsonText = Json.GSON.toJson(EvalJson.of(result.report())) + "\n";
+        com.google.gson.JsonObject jsonReport = EvalJson.of(result.report());
+        String jsonText = Json.GSON.toJson(jsonReport) + "\n";
         if (report != null) {
             AtomicOutput.writeBytes(report, jsonText.getBytes(StandardCharsets.UTF_8));
+        }
+        if (html != null) {
+            PlotOutput.html(json ? spec.commandLine().getErr() : out, html, EvalFigures.of(jsonReport),
+                    "qlens eval: " + result.report().model().name(), EvalFigures.facts(jsonReport), inputs());
         }
         if (json) {
             out.print(jsonText);

@@ -2,6 +2,7 @@ package dev.qlens.cli.commands;
 
 import com.google.gson.JsonObject;
 import dev.qlens.cli.jobs.plot.CompareFigures;
+import dev.qlens.cli.jobs.plot.EvalFigures;
 import dev.qlens.cli.jobs.plot.QuantizeFigures;
 import dev.qlens.cli.jobs.plot.ReportFile;
 import dev.qlens.cli.jobs.plot.StaircaseFigure;
@@ -32,18 +33,18 @@ import picocli.CommandLine.Spec;
 
 /** {@code qlens plot}: pictures of formats, tensors and reports, as SVG, PNG or a self-contained HTML page. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        header = "Draw pictures of formats, tensors and the reports of compare, sweep, svd and quantize.",
+        header = "Draw pictures of formats, tensors and the reports of compare, sweep, svd, quantize and eval.",
         description = {"Writes SVG (real text, small files), PNG or a self-contained HTML report (inline SVG, no "
                 + "network access). The extension of -o picks the kind; a folder gets one file per picture."},
         subcommands = {PlotCommand.Staircase.class, PlotCommand.Tensor.class, PlotCommand.Compare.class,
-                PlotCommand.Sweep.class, PlotCommand.Svd.class, PlotCommand.Quantize.class})
+                PlotCommand.Sweep.class, PlotCommand.Svd.class, PlotCommand.Quantize.class, PlotCommand.Eval.class})
 public final class PlotCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("qlens plot: say what to plot (staircase, tensor, compare, sweep, svd, quantize)");
+        spec.commandLine().getErr().println("qlens plot: say what to plot (staircase, tensor, compare, sweep, svd, quantize, eval)");
         spec.commandLine().usage(spec.commandLine().getErr());
         return 2;
     }
@@ -242,6 +243,32 @@ public final class PlotCommand implements Callable<Integer> {
             }
             output.write(spec.commandLine().getOut(), figs, "qlens quantize: " + report.getFileName(),
                     QuantizeFigures.facts(r), List.of(report));
+            return 0;
+        }
+    }
+
+    /** {@code qlens plot eval}. */
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            header = "Draw an eval report: embedding agreement per scheme and activation SNR per layer.",
+            description = {"Reads the JSON written by qlens eval --report."})
+    static final class Eval implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        PlotOutput output;
+
+        @Parameters(index = "0", paramLabel = "REPORT.json", description = "An eval report.")
+        Path report;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonObject r = ReportFile.read(report, ReportFile.Kind.EVAL);
+            List<Figure> figs = EvalFigures.of(r);
+            if (figs.isEmpty()) {
+                throw new QlensException(report + ": the report has no quantized scheme, so there is nothing to draw");
+            }
+            output.write(spec.commandLine().getOut(), figs, "qlens eval: " + report.getFileName(), EvalFigures.facts(r),
+                    List.of(report));
             return 0;
         }
     }

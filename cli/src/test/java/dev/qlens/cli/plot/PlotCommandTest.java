@@ -205,4 +205,32 @@ class PlotCommandTest {
         ok("-q", "plot", "quantize", report.toString(), "-o", dir.resolve("qp.svg").toString());
         assertEquals(2, SvgDoc.count(new SvgDoc(Files.readString(dir.resolve("qp.svg"))).groups("series").get(0), "rect"));
     }
+
+    @Test
+    void evalReportPictures() throws Exception {
+        StringBuilder layers = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            layers.append(i == 0 ? "" : ",").append("{\"layer\": \"l").append(i).append("\", \"accumulated\": {\"snr_db\": ")
+                    .append(30 - 2 * i).append("}, \"own\": {\"snr_db\": ").append(31 - i).append("}}");
+        }
+        String scheme = "{\"scheme\": \"%s\", \"embedding\": {\"cosine_mean\": %s, \"cosine_p1\": %s, "
+                + "\"neighbour_overlap\": %s, \"k\": 10}, \"layers\": [%s]}";
+        String json = "{\"model\": {\"name\": \"tiny\", \"layers\": 2, \"hidden\": 8}, \"texts\": {\"evaluation_texts\": 5, "
+                + "\"tokens\": 40, \"source\": \"test\"}, \"seconds\": 1, \"schemes\": ["
+                + String.format(Locale.ROOT, scheme, "fp32", "1", "1", "1", "") + ","
+                + String.format(Locale.ROOT, scheme, "w8", "0.999", "0.99", "0.9", layers) + ","
+                + String.format(Locale.ROOT, scheme, "nvfp4", "0.98", "0.95", "0.7", layers) + "]}";
+        Path report = dir.resolve("eval.json");
+        Files.writeString(report, json);
+        Path out = dir.resolve("evalpics");
+        ok("-q", "plot", "eval", report.toString(), "-o", out.toString());
+        SvgDoc emb = new SvgDoc(Files.readString(out.resolve("embedding-agreement.svg")));
+        assertEquals(List.of("mean", "worst 1% (1 − p1 cosine)"), emb.seriesNames());
+        assertEquals(2, SvgDoc.count(emb.groups("series").get(0), "rect"), "fp32 is the reference, not a bar");
+        assertEquals("log", emb.axis("x").getAttribute("data-scale"));
+        SvgDoc acc = new SvgDoc(Files.readString(out.resolve("layer-snr-accumulated.svg")));
+        assertEquals(List.of("w8", "nvfp4"), acc.seriesNames());
+        assertEquals("4", acc.groups("series").get(0).getAttribute("data-points"));
+        assertTrue(Files.exists(out.resolve("neighbour-overlap.svg")) && Files.exists(out.resolve("layer-snr-own.svg")));
+    }
 }

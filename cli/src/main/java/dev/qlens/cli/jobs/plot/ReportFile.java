@@ -14,7 +14,7 @@ import java.nio.file.Path;
 public final class ReportFile {
     /** The report kinds that have pictures. */
     public enum Kind {
-        COMPARE, SWEEP, SVD, QUANTIZE
+        COMPARE, SWEEP, SVD, QUANTIZE, EVAL
     }
 
     private ReportFile() {
@@ -60,6 +60,9 @@ public final class ReportFile {
         }
         if (o.has("singular_values")) {
             return Kind.SVD;
+        }
+        if (o.has("schemes") && o.has("model") && o.has("texts")) {
+            return Kind.EVAL;
         }
         if (o.has("layers") && o.has("method") && o.has("totals")) {
             return Kind.QUANTIZE;
