@@ -138,28 +138,64 @@ public final class PlotCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code qlens plot compare}. */
-    @Command(name = "compare", mixinStandardHelpOptions = true,
-            header = "Draw a compare report: SNR per layer, relative-error percentiles, the worst layers.",
-            description = {"Reads the JSON written by qlens compare --report (or qlens demo)."})
-    static final class Compare implements Callable<Integer> {
+    /**
+     * The plots of one JSON report: read it (checking that it is the right kind), draw its figures,
+     * write them. A subclass says which kind and how to draw it.
+     */
+    abstract static class ReportPlot implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
         PlotOutput output;
 
-        @Parameters(index = "0", paramLabel = "REPORT.json", description = "A compare report.")
+        @Parameters(index = "0", paramLabel = "REPORT.json", description = "The JSON report.")
         Path report;
 
+        abstract ReportFile.Kind kind();
+
+        abstract List<Figure> figures(JsonObject r);
+
+        abstract Map<String, String> facts(JsonObject r);
+
+        /** What to say when the report has nothing to draw. */
+        String nothing() {
+            return "the report has nothing to draw";
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            JsonObject r = ReportFile.read(report, kind());
+            List<Figure> figs = figures(r);
+            if (figs.isEmpty()) {
+                throw new QlensException(report + ": " + nothing());
+            }
+            output.write(spec.commandLine().getOut(), figs, "qlens " + kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + ": " + report.getFileName(), facts(r), List.of(report));
+            return 0;
+        }
+    }
+
+    /** {@code qlens plot compare}. */
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            header = "Draw a compare report: SNR per layer, relative-error percentiles, the worst layers.",
+            description = {"Reads the JSON written by qlens compare --report (or qlens demo)."})
+    static final class Compare extends ReportPlot {
         @Option(names = "--worst", paramLabel = "N", defaultValue = "20", description = "Layers in the worst-layers chart (default 20).")
         int worst;
 
         @Override
-        public Integer call() throws Exception {
-            JsonObject r = ReportFile.read(report, ReportFile.Kind.COMPARE);
-            output.write(spec.commandLine().getOut(), CompareFigures.of(r, worst), "qlens compare: " + report.getFileName(),
-                    CompareFigures.facts(r), List.of(report));
-            return 0;
+        ReportFile.Kind kind() {
+            return ReportFile.Kind.COMPARE;
+        }
+
+        @Override
+        List<Figure> figures(JsonObject r) {
+            return CompareFigures.of(r, worst);
+        }
+
+        @Override
+        Map<String, String> facts(JsonObject r) {
+            return CompareFigures.facts(r);
         }
     }
 
@@ -203,21 +239,20 @@ public final class PlotCommand implements Callable<Integer> {
     @Command(name = "svd", mixinStandardHelpOptions = true,
             header = "Draw a singular-value spectrum and its energy curve from qlens svd --json.",
             description = {"Reads the JSON printed by qlens svd --json (saved to a file)."})
-    static final class Svd implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        PlotOutput output;
-
-        @Parameters(index = "0", paramLabel = "SVD.json", description = "The output of qlens svd --json.")
-        Path report;
+    static final class Svd extends ReportPlot {
+        @Override
+        ReportFile.Kind kind() {
+            return ReportFile.Kind.SVD;
+        }
 
         @Override
-        public Integer call() throws Exception {
-            JsonObject r = ReportFile.read(report, ReportFile.Kind.SVD);
-            output.write(spec.commandLine().getOut(), SvdFigures.of(r), "qlens svd: "
-                    + r.get("tensor").getAsString(), SvdFigures.facts(r), List.of(report));
-            return 0;
+        List<Figure> figures(JsonObject r) {
+            return SvdFigures.of(r);
+        }
+
+        @Override
+        Map<String, String> facts(JsonObject r) {
+            return SvdFigures.facts(r);
         }
     }
 
@@ -225,25 +260,25 @@ public final class PlotCommand implements Callable<Integer> {
     @Command(name = "quantize", mixinStandardHelpOptions = true,
             header = "Draw a quantize report: weight SNR and held-out output error per layer, before and after.",
             description = {"Reads the JSON written by qlens quantize --report."})
-    static final class Quantize implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        PlotOutput output;
-
-        @Parameters(index = "0", paramLabel = "REPORT.json", description = "A quantize report.")
-        Path report;
+    static final class Quantize extends ReportPlot {
+        @Override
+        ReportFile.Kind kind() {
+            return ReportFile.Kind.QUANTIZE;
+        }
 
         @Override
-        public Integer call() throws Exception {
-            JsonObject r = ReportFile.read(report, ReportFile.Kind.QUANTIZE);
-            List<Figure> figs = QuantizeFigures.of(r);
-            if (figs.isEmpty()) {
-                throw new QlensException(report + ": no layer was quantized, so there is nothing to draw");
-            }
-            output.write(spec.commandLine().getOut(), figs, "qlens quantize: " + report.getFileName(),
-                    QuantizeFigures.facts(r), List.of(report));
-            return 0;
+        List<Figure> figures(JsonObject r) {
+            return QuantizeFigures.of(r);
+        }
+
+        @Override
+        Map<String, String> facts(JsonObject r) {
+            return QuantizeFigures.facts(r);
+        }
+
+        @Override
+        String nothing() {
+            return "no layer was quantized, so there is nothing to draw";
         }
     }
 
@@ -251,25 +286,25 @@ public final class PlotCommand implements Callable<Integer> {
     @Command(name = "eval", mixinStandardHelpOptions = true,
             header = "Draw an eval report: embedding agreement per scheme and activation SNR per layer.",
             description = {"Reads the JSON written by qlens eval --report."})
-    static final class Eval implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        PlotOutput output;
-
-        @Parameters(index = "0", paramLabel = "REPORT.json", description = "An eval report.")
-        Path report;
+    static final class Eval extends ReportPlot {
+        @Override
+        ReportFile.Kind kind() {
+            return ReportFile.Kind.EVAL;
+        }
 
         @Override
-        public Integer call() throws Exception {
-            JsonObject r = ReportFile.read(report, ReportFile.Kind.EVAL);
-            List<Figure> figs = EvalFigures.of(r);
-            if (figs.isEmpty()) {
-                throw new QlensException(report + ": the report has no quantized scheme, so there is nothing to draw");
-            }
-            output.write(spec.commandLine().getOut(), figs, "qlens eval: " + report.getFileName(), EvalFigures.facts(r),
-                    List.of(report));
-            return 0;
+        List<Figure> figures(JsonObject r) {
+            return EvalFigures.of(r);
+        }
+
+        @Override
+        Map<String, String> facts(JsonObject r) {
+            return EvalFigures.facts(r);
+        }
+
+        @Override
+        String nothing() {
+            return "the report has no quantized scheme, so there is nothing to draw";
         }
     }
 }
