@@ -35,6 +35,7 @@ public final class Pictures {
         if (figures.isEmpty()) {
             throw new QlensException("nothing to plot");
         }
+        figures = uniqueIds(figures);
         String ext = extension(out);
         List<Path> written = new ArrayList<>();
         if (ext.equals("html") || ext.equals("htm")) {
@@ -65,6 +66,20 @@ public final class Pictures {
             throw new QlensException(out + ": unknown picture type ." + ext + " (use .svg, .png, .html or a folder)");
         }
         return written;
+    }
+
+    /** The figures with ids made unique (a tensor named like another figure gets a "-2" suffix), so no file or id is used twice. */
+    static List<Figure> uniqueIds(List<Figure> figures) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<Figure> out = new ArrayList<>();
+        for (Figure f : figures) {
+            String id = f.id();
+            for (int i = 2; !seen.add(id.toLowerCase(Locale.ROOT)); i++) {
+                id = f.id() + "-" + i;
+            }
+            out.add(id.equals(f.id()) ? f : new Figure(id, f.caption(), f.chart()));
+        }
+        return out;
     }
 
     private static byte[] bytes(Figure f, String kind, double scale) throws IOException {

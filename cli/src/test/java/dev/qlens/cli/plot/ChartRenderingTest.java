@@ -112,6 +112,13 @@ class ChartRenderingTest {
     }
 
     @Test
+    void figuresWithTheSameNameGetTheirOwnFiles() {
+        List<Figure> f = Pictures.uniqueIds(List.of(new Figure("summary", "", lines()), new Figure("Summary", "", lines()),
+                new Figure("summary", "", lines())));
+        assertEquals(List.of("summary", "Summary-2", "summary-3"), f.stream().map(Figure::id).toList());
+    }
+
+    @Test
     void scalesPickNiceTicks() {
         Scale s = Scale.linear(0.03, 0.97, true);
         assertEquals(0.0, s.min());
