@@ -1,5 +1,7 @@
 package dev.qlens.core.io;
 
+import dev.qlens.core.io.hub.HubCache;
+import dev.qlens.core.io.hub.HubReference;
 import dev.qlens.core.io.onnx.OnnxCheckpoint;
 import dev.qlens.core.io.safetensors.SafetensorsFile;
 import dev.qlens.core.io.safetensors.ShardedCheckpoint;
@@ -16,13 +18,23 @@ public final class Checkpoints {
     /**
      * Opens a checkpoint: a {@code .safetensors} file, a {@code *.safetensors.index.json} index, a
      * directory of shards, or an {@code .onnx} model. Files without a known extension are recognised
-     * by their first bytes.
+     * by their first bytes. A path that names no local file but a Hugging Face Hub repository
+     * ({@code org/name}, {@code hf://org/name[@revision][/path]} or a Hub URL) is read from the shared
+     * Hugging Face cache, offline ({@link HubCache}).
      *
      * @throws CheckpointException when the path does not exist or is not a readable checkpoint
      */
     public static Checkpoint open(Path path) {
         if (!Files.exists(path)) {
-            throw new CheckpointException(path, "no such file or directory");
+            HubReference hub = hubReference(path);
+            if (hub == null) {
+                throw new CheckpointException(path, "no such file or directory");
+            }
+            try {
+                return open(HubCache.fromEnvironment().resolve(hub));
+            } catch (IOException e) {
+                throw new CheckpointException(path, "no such file or directory, and " + e.getMessage(), e);
+            }
         }
         if (Files.isDirectory(path)) {
             return ShardedCheckpoint.fromDirectory(path);
@@ -38,6 +50,15 @@ public final class Checkpoints {
             return OnnxCheckpoint.open(path);
         }
         return sniff(path);
+    }
+
+    /** A Hub repo id, hf:// reference or Hub URL that names no local file, or null. */
+    private static HubReference hubReference(Path path) {
+        try {
+            return HubReference.parse(path.toString(), true);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(path, e.getMessage(), e);
+        }
     }
 
     private static Checkpoint sniff(Path path) {
