@@ -9,7 +9,7 @@ import dev.qlens.cli.plot.Figure;
 import dev.qlens.cli.plot.XYChart;
 import dev.qlens.core.io.Checkpoint;
 import dev.qlens.core.io.Checkpoints;
-import dev.qlens.core.io.FloatView;
+import dev.qlens.core.metrics.TensorStats;
 import dev.qlens.core.numeric.EncodeMode;
 import dev.qlens.formats.catalog.FormatCatalog;
 import dev.qlens.formats.catalog.QuantFormat;
@@ -33,8 +33,6 @@ import java.util.Set;
  * {@code qlens sweep} measures it.
  */
 public final class TensorCurves {
-    private static final int READ_CHUNK = 1 << 20;
-
     /**
      * What to plot.
      *
@@ -117,32 +115,9 @@ public final class TensorCurves {
                 + " between its minimum and maximum; the legend gives each format's mean absolute error on the tensor.", c);
     }
 
-    /** The smallest and largest finite value of the tensor, streamed. */
+    /** The smallest and largest finite value of the tensor, streamed ({0, 0} when it has none). */
     private static double[] range(LogicalTensor t) throws IOException {
-        float lo = Float.POSITIVE_INFINITY;
-        float hi = Float.NEGATIVE_INFINITY;
-        FloatView v = t.open();
-        long n = v.numel();
-        float[] buf = new float[(int) Math.min(READ_CHUNK, Math.max(1, n))];
-        for (long start = 0; start < n; start += buf.length) {
-            int count = (int) Math.min(buf.length, n - start);
-            v.read(start, buf, 0, count);
-            for (int i = 0; i < count; i++) {
-                float f = buf[i];
-                if (!Float.isFinite(f)) {
-                    continue;
-                }
-                if (f < lo) {
-                    lo = f;
-                }
-                if (f > hi) {
-                    hi = f;
-                }
-            }
-        }
-        if (lo > hi) {
-            return new double[] {0, 0};
-        }
-        return new double[] {lo, hi};
+        TensorStats st = TensorStats.of(t.open());
+        return Double.isNaN(st.min()) ? new double[] {0, 0} : new double[] {st.min(), st.max()};
     }
 }

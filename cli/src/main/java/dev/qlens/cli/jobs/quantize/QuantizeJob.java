@@ -92,11 +92,11 @@ public final class QuantizeJob {
                 throw new QlensException(o.input() + ": no 2-D floating-point '*.weight' tensor to quantize");
             }
             Map<String, Integer> planIndex = new HashMap<>();
-            for (int i = 0; i < plans.size(); i++) {
-                planIndex.put(plans.get(i).name(), i);
-            }
             PartHeader header = null;
             if (shard != null) {
+                for (int i = 0; i < plans.size(); i++) {
+                    planIndex.put(plans.get(i).name(), i);
+                }
                 QuantizePart.Split split = QuantizePart.split(c, plans, shard);
                 plans = split.plans();
                 header = new PartHeader(QuantizePart.KIND, shard.index(), shard.count(), split.plan(), split.modules(),

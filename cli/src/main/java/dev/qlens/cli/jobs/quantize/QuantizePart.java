@@ -7,6 +7,7 @@ import dev.qlens.core.QlensException;
 import dev.qlens.core.io.Checkpoint;
 import dev.qlens.core.io.Checkpoints;
 import dev.qlens.core.io.TensorEntry;
+import dev.qlens.core.io.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,18 +58,7 @@ public record QuantizePart(String input, String output, String file, List<String
 
     /** The shard file next to the single output: {@code stem-0000K-of-0000N.safetensors}, as shard sets are named. */
     public static Path fileOf(Path single, Shard shard) {
-        String name = single.getFileName().toString();
-        String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
-        Path dir = single.toAbsolutePath().getParent();
-        return dir.resolve(String.format("%s-%05d-of-%05d.safetensors", stem, shard.index(), shard.count()));
-    }
-
-    /** The index file of the shard set: {@code stem.safetensors.index.json} next to the single output. */
-    public static Path indexOf(String single) {
-        Path p = Path.of(single);
-        String name = p.getFileName().toString();
-        String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
-        return p.toAbsolutePath().getParent().resolve(stem + ".safetensors.index.json");
+        return SafetensorsWriter.shardPath(single, shard.index(), shard.count());
     }
 
     /**
@@ -136,7 +126,7 @@ public record QuantizePart(String input, String output, String file, List<String
             }
             qs.add(q);
         }
-        Path index = indexOf(qs.get(0).output());
+        Path index = SafetensorsWriter.indexPath(Path.of(qs.get(0).output()));
         Map<String, String> weightMap = new LinkedHashMap<>();
         List<Path> files = new ArrayList<>();
         long total = 0;
@@ -165,14 +155,7 @@ public record QuantizePart(String input, String output, String file, List<String
                 layers.put(q.layerIndex().get(i), q.layers().get(i));
             }
         }
-        com.google.gson.JsonObject root = new com.google.gson.JsonObject();
-        com.google.gson.JsonObject meta = new com.google.gson.JsonObject();
-        meta.addProperty("total_size", total);
-        root.add("metadata", meta);
-        com.google.gson.JsonObject wm = new com.google.gson.JsonObject();
-        weightMap.forEach(wm::addProperty);
-        root.add("weight_map", wm);
-        String json = new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n";
+        String json = SafetensorsWriter.indexJson(total, weightMap);
         List<Path> outputs = new ArrayList<>(files);
         outputs.add(index);
         QuantizePart q0 = qs.get(0);

@@ -55,14 +55,14 @@ public final class SweepJob {
                 throw new QlensException(o.checkpoint() + ": no tensor matches"
                         + (o.filters().isEmpty() ? "" : " " + String.join(" ", o.filters())));
             }
-            List<String> names = new ArrayList<>();
-            long[] sizes = new long[tensors.size()];
-            for (int i = 0; i < tensors.size(); i++) {
-                names.add(tensors.get(i).name());
-                sizes[i] = TensorSweep.storedBytes(c, tensors.get(i));
-            }
             PartHeader header = null;
             if (o.shard() != null) {
+                List<String> names = new ArrayList<>();
+                long[] sizes = new long[tensors.size()];
+                for (int i = 0; i < tensors.size(); i++) {
+                    names.add(tensors.get(i).name());
+                    sizes[i] = TensorSweep.storedBytes(c, tensors.get(i));
+                }
                 header = new PartHeader(SweepPart.KIND, o.shard().index(), o.shard().count(), Shard.plan(names, sizes),
                         names.size(), VersionProvider.version());
                 boolean[] mine = o.shard().select(names, sizes);

@@ -148,17 +148,14 @@ public final class SafetensorsWriter {
     public List<Path> write() throws IOException {
         List<List<TensorSpec>> shards = planShards();
         List<Path> targets = new ArrayList<>();
-        Path dir = output.toAbsolutePath().getParent();
-        String fileName = output.getFileName().toString();
-        String stem = fileName.endsWith(".safetensors") ? fileName.substring(0, fileName.length() - ".safetensors".length()) : fileName;
         if (shards.size() == 1) {
             targets.add(output);
         } else {
             for (int i = 0; i < shards.size(); i++) {
-                targets.add(dir.resolve(String.format("%s-%05d-of-%05d.safetensors", stem, i + 1, shards.size())));
+                targets.add(shardPath(output, i + 1, shards.size()));
             }
         }
-        Path index = shards.size() > 1 ? dir.resolve(stem + ".safetensors.index.json") : null;
+        Path index = shards.size() > 1 ? indexPath(output) : null;
         for (Path t : targets) {
             AtomicOutput.checkTarget(t, inputs, overwrite);
         }
@@ -272,22 +269,44 @@ public final class SafetensorsWriter {
     }
 
     private String indexJson(List<List<TensorSpec>> shards, List<Path> targets) {
-        JsonObject root = new JsonObject();
-        JsonObject meta = new JsonObject();
         long total = 0;
         for (TensorSpec t : tensors) {
             total += t.byteSize();
         }
-        meta.addProperty("total_size", total);
-        root.add("metadata", meta);
-        JsonObject wm = new JsonObject();
+        Map<String, String> weightMap = new LinkedHashMap<>();
         for (int i = 0; i < shards.size(); i++) {
             for (TensorSpec t : shards.get(i)) {
-                wm.addProperty(t.name(), targets.get(i).getFileName().toString());
+                weightMap.put(t.name(), targets.get(i).getFileName().toString());
             }
         }
+        return indexJson(total, weightMap);
+    }
+
+    /** The text of a shard set's index: {@code {"metadata": {"total_size": N}, "weight_map": {tensor: file}}}. */
+    public static String indexJson(long totalSize, Map<String, String> weightMap) {
+        JsonObject root = new JsonObject();
+        JsonObject meta = new JsonObject();
+        meta.addProperty("total_size", totalSize);
+        root.add("metadata", meta);
+        JsonObject wm = new JsonObject();
+        weightMap.forEach(wm::addProperty);
         root.add("weight_map", wm);
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n";
+    }
+
+    /** Shard {@code index} of {@code count} of a set named after {@code output}: {@code stem-0000K-of-0000N.safetensors} beside it. */
+    public static Path shardPath(Path output, int index, int count) {
+        return output.toAbsolutePath().getParent().resolve(String.format("%s-%05d-of-%05d.safetensors", stem(output), index, count));
+    }
+
+    /** The index of a set named after {@code output}: {@code stem.safetensors.index.json} beside it. */
+    public static Path indexPath(Path output) {
+        return output.toAbsolutePath().getParent().resolve(stem(output) + ".safetensors.index.json");
+    }
+
+    private static String stem(Path output) {
+        String name = output.getFileName().toString();
+        return name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
     }
 
     private static void writeAll(FileChannel ch, ByteBuffer buf) throws IOException {
