@@ -36,4 +36,18 @@ public interface Checkpoint extends Closeable {
 
     @Override
     void close();
+
+    /** Warnings collected while opening (tensors skipped), if the format records any. */
+    default List<String> warnings() {
+        return List.of();
+    }
+
+    /**
+     * Tells the checkpoint which stored tensors a command is about to read, so a remote checkpoint can fetch
+     * a file whole when most of it is needed rather than range by range. Local checkpoints ignore it.
+     *
+     * @throws java.io.IOException when fetching fails
+     */
+    default void willRead(java.util.Collection<String> storedNames) throws java.io.IOException {
+    }
 }

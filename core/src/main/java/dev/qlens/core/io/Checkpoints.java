@@ -1,7 +1,8 @@
 package dev.qlens.core.io;
 
-import dev.qlens.core.io.hub.HubCache;
+import dev.qlens.core.io.hub.HubCheckpoints;
 import dev.qlens.core.io.hub.HubReference;
+import dev.qlens.core.io.hub.HubSettings;
 import dev.qlens.core.io.onnx.OnnxCheckpoint;
 import dev.qlens.core.io.safetensors.SafetensorsFile;
 import dev.qlens.core.io.safetensors.ShardedCheckpoint;
@@ -19,22 +20,19 @@ public final class Checkpoints {
      * Opens a checkpoint: a {@code .safetensors} file, a {@code *.safetensors.index.json} index, a
      * directory of shards, or an {@code .onnx} model. Files without a known extension are recognised
      * by their first bytes. A path that names no local file but a Hugging Face Hub repository
-     * ({@code org/name}, {@code hf://org/name[@revision][/path]} or a Hub URL) is read from the shared
-     * Hugging Face cache, offline ({@link HubCache}).
+     * ({@code org/name}, {@code hf://org/name[@revision][/path]} or a Hub URL) is read from the Hub, by
+     * byte range and through the shared Hugging Face cache ({@link HubCheckpoints}, {@link HubSettings}).
      *
      * @throws CheckpointException when the path does not exist or is not a readable checkpoint
      */
     public static Checkpoint open(Path path) {
         if (!Files.exists(path)) {
-            HubReference hub = hubReference(path);
+            HubSettings settings = HubSettings.current();
+            HubReference hub = hubReference(path, settings.revision());
             if (hub == null) {
                 throw new CheckpointException(path, "no such file or directory");
             }
-            try {
-                return open(HubCache.fromEnvironment().resolve(hub));
-            } catch (IOException e) {
-                throw new CheckpointException(path, "no such file or directory, and " + e.getMessage(), e);
-            }
+            return HubCheckpoints.open(hub, settings);
         }
         if (Files.isDirectory(path)) {
             return ShardedCheckpoint.fromDirectory(path);
@@ -53,9 +51,9 @@ public final class Checkpoints {
     }
 
     /** A Hub repo id, hf:// reference or Hub URL that names no local file, or null. */
-    private static HubReference hubReference(Path path) {
+    private static HubReference hubReference(Path path, String defaultRevision) {
         try {
-            return HubReference.parse(path.toString(), true);
+            return HubReference.parse(path.toString(), true, defaultRevision);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(path, e.getMessage(), e);
         }
@@ -81,9 +79,6 @@ public final class Checkpoints {
 
     /** Warnings collected while opening (skipped tensors), if the checkpoint records any. */
     public static java.util.List<String> warnings(Checkpoint c) {
-        if (c instanceof OnnxCheckpoint) {
-            return ((OnnxCheckpoint) c).warnings();
-        }
-        return java.util.List.of();
+        return c.warnings();
     }
 }

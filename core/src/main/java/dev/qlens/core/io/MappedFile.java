@@ -11,9 +11,9 @@ import java.nio.file.Path;
  * 0.95 s through memory mappings, whose every 4 KiB page costs a fault on first touch in each process
  * (one-shot commands never amortize them). With {@code -Dqlens.io=mmap} reads go through read-only
  * mappings of 1 GiB windows instead (one copy, faster when a long-lived process rereads the same file).
- * Safe for concurrent readers.
+ * Safe for concurrent readers. Closing it closes the channel.
  */
-public final class MappedFile {
+public final class MappedFile implements ByteSource {
     private static final int WINDOW_SHIFT = 30;
     private static final long WINDOW = 1L << WINDOW_SHIFT;
 
@@ -25,7 +25,7 @@ public final class MappedFile {
     private final boolean map;
     private volatile boolean mappingFailed;
 
-    /** Wraps an open channel (the caller keeps ownership). */
+    /** Wraps an open channel; closing this closes it. */
     public MappedFile(FileChannel channel, Path path) throws IOException {
         this(channel, path, MAP);
     }
@@ -39,11 +39,32 @@ public final class MappedFile {
         this.windows = new MappedByteBuffer[(int) ((size + WINDOW - 1) / WINDOW)];
     }
 
+    /** Opens a file for reading. */
+    public static MappedFile open(Path path) throws IOException {
+        return new MappedFile(FileChannel.open(path, java.nio.file.StandardOpenOption.READ), path);
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public void readFully(long pos, byte[] dst, int off, int len, long usefulEnd) throws IOException {
+        readFully(pos, dst, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
     /**
      * Reads exactly {@code len} bytes at absolute position {@code pos}.
      *
      * @throws CheckpointException when the file ends before {@code pos + len} (or shrank while mapped)
      */
+    @Override
     public void readFully(long pos, byte[] dst, int off, int len) throws IOException {
         if (!map || mappingFailed || pos < 0 || pos + len > size) {
             FileRegion.readFully(channel, path, pos, dst, off, len);

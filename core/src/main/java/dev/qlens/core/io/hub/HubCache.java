@@ -93,7 +93,7 @@ public final class HubCache {
         return s == null || s.isBlank() ? null : s.trim();
     }
 
-    private static Path expand(String v, Path home) {
+    static Path expand(String v, Path home) {
         return v.equals("~") ? home : v.startsWith("~/") ? home.resolve(v.substring(2)) : Path.of(v);
     }
 }

@@ -42,12 +42,17 @@ public record HubReference(String repoId, String revision, String path) {
      * true when no local file of that name exists).
      */
     public static HubReference parse(String text, boolean bareIds) {
+        return parse(text, bareIds, "main");
+    }
+
+    /** {@link #parse(String, boolean)}, with the revision of references that name none. */
+    public static HubReference parse(String text, boolean bareIds, String defaultRevision) {
         String t = text.trim();
         String lower = t.toLowerCase(Locale.ROOT);
         // A java.nio Path collapses "//": accept "hf:/org/name" and "https:/huggingface.co/..." as well.
         for (String prefix : List.of("hf://", "hf:/")) {
             if (lower.startsWith(prefix)) {
-                return fromHfUri(t.substring(prefix.length()));
+                return fromHfUri(t.substring(prefix.length()), defaultRevision);
             }
         }
         for (String scheme : List.of("https://", "https:/", "http://", "http:/")) {
@@ -58,22 +63,22 @@ public record HubReference(String repoId, String revision, String path) {
                 if (!HOSTS.contains(host)) {
                     return null;
                 }
-                return fromUrlPath(slash < 0 ? "" : rest.substring(slash + 1), t);
+                return fromUrlPath(slash < 0 ? "" : rest.substring(slash + 1), t, defaultRevision);
             }
         }
         if (bareIds && t.matches("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")) {
-            return new HubReference(t, "main", "");
+            return new HubReference(t, defaultRevision, "");
         }
         return null;
     }
 
-    private static HubReference fromHfUri(String rest) {
+    private static HubReference fromHfUri(String rest, String defaultRevision) {
         String[] parts = rest.split("/", 3);
         if (parts.length < 2) {
             throw new IllegalArgumentException("hf://" + rest + ": expected hf://org/name[@revision][/path]");
         }
         String name = parts[1];
-        String revision = "main";
+        String revision = defaultRevision;
         int at = name.indexOf('@');
         if (at >= 0) {
             revision = name.substring(at + 1);
@@ -82,13 +87,13 @@ public record HubReference(String repoId, String revision, String path) {
         return new HubReference(parts[0] + "/" + name, revision, parts.length > 2 ? parts[2] : "");
     }
 
-    private static HubReference fromUrlPath(String urlPath, String text) {
+    private static HubReference fromUrlPath(String urlPath, String text, String defaultRevision) {
         String p = urlPath.replaceAll("[?#].*$", "");
         String[] seg = p.split("/");
         if (seg.length < 2) {
             throw new IllegalArgumentException(text + ": a Hub URL names a repository (https://huggingface.co/org/name)");
         }
-        String revision = "main";
+        String revision = defaultRevision;
         String path = "";
         if (seg.length > 3 && CUTS.contains(seg[2])) {
             if (seg[2].equals("tree") || seg[2].equals("blob") || seg[2].equals("resolve")) {

@@ -1,5 +1,6 @@
 package dev.qlens.core.io.safetensors;
 
+import dev.qlens.core.io.ByteSource;
 import dev.qlens.core.io.Checkpoint;
 import dev.qlens.core.io.CheckpointException;
 import dev.qlens.core.io.MappedFile;
@@ -7,11 +8,9 @@ import dev.qlens.core.io.TensorEntry;
 import dev.qlens.core.tensor.DType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,21 +19,19 @@ import java.util.Map;
 
 /**
  * One safetensors file opened for lazy reading. Only the header is read on open; tensor bytes are
- * read on demand with positional reads, so files and tensors of any size (over 2 GiB included) are
+ * read on demand with positional reads (of a local file, or ranges of a remote one), so files and tensors of any size (over 2 GiB included) are
  * read in bounded chunks on every JDK.
  */
 public final class SafetensorsFile implements Checkpoint {
     private final Path path;
-    private final FileChannel channel;
-    private final MappedFile mapped;
+    private final ByteSource source;
     private final SafetensorsHeader header;
     private final List<TensorEntry> tensors;
     private final Map<String, TensorEntry> byName;
 
-    private SafetensorsFile(Path path, FileChannel channel, SafetensorsHeader header) throws IOException {
+    private SafetensorsFile(Path path, ByteSource source, SafetensorsHeader header) {
         this.path = path;
-        this.channel = channel;
-        this.mapped = new MappedFile(channel, path);
+        this.source = source;
         this.header = header;
         List<TensorEntry> list = new ArrayList<>();
         Map<String, TensorEntry> map = new LinkedHashMap<>();
@@ -53,31 +50,41 @@ public final class SafetensorsFile implements Checkpoint {
      * @throws CheckpointException when the file is not a valid safetensors file
      */
     public static SafetensorsFile open(Path path) {
-        FileChannel ch;
+        if (Files.isDirectory(path)) {
+            throw new CheckpointException(path, "is a directory, not a safetensors file");
+        }
+        MappedFile file;
         try {
-            ch = FileChannel.open(path, StandardOpenOption.READ);
+            file = MappedFile.open(path);
         } catch (NoSuchFileException e) {
             throw new CheckpointException(path, "no such file");
         } catch (IOException e) {
             throw new CheckpointException(path, "cannot open: " + e.getMessage(), e);
         }
+        return open(file, path);
+    }
+
+    /**
+     * Reads and validates the header of a file whose bytes come from {@code source} (a local or remote file);
+     * {@code path} names it in messages and {@link #files()}. The file takes ownership of the source.
+     *
+     * @throws CheckpointException when the file is not a valid safetensors file (the source is then closed)
+     */
+    public static SafetensorsFile open(ByteSource source, Path path) {
         try {
-            if (Files.isDirectory(path)) {
-                throw new CheckpointException(path, "is a directory, not a safetensors file");
-            }
-            return new SafetensorsFile(path, ch, SafetensorsHeader.read(ch, path));
+            return new SafetensorsFile(path, source, SafetensorsHeader.read(source, path));
         } catch (IOException e) {
-            closeQuietly(ch);
+            closeQuietly(source);
             throw new CheckpointException(path, "cannot read: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(ch);
+            closeQuietly(source);
             throw e;
         }
     }
 
-    private static void closeQuietly(FileChannel ch) {
+    private static void closeQuietly(ByteSource source) {
         try {
-            ch.close();
+            source.close();
         } catch (IOException ignored) {
             // nothing more to do
         }
@@ -124,9 +131,21 @@ public final class SafetensorsFile implements Checkpoint {
     }
 
     @Override
+    public void willRead(java.util.Collection<String> names) throws IOException {
+        long bytes = 0;
+        for (String n : names) {
+            TensorEntry t = byName.get(n);
+            bytes += t == null ? 0 : t.byteSize();
+        }
+        if (bytes > 0) {
+            source.willRead(bytes);
+        }
+    }
+
+    @Override
     public void close() {
         try {
-            channel.close();
+            source.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -167,7 +186,7 @@ public final class SafetensorsFile implements Checkpoint {
                 throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + len) + ") of tensor '"
                         + e.name() + "' (" + e.length() + " bytes)");
             }
-            mapped.readFully(position + offset, dst, dstOff, len);
+            source.readFully(position + offset, dst, dstOff, len, position + e.length());
         }
 
         @Override

@@ -4,14 +4,13 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import dev.qlens.core.io.CheckpointException;
-import dev.qlens.core.io.FileRegion;
+import dev.qlens.core.io.ByteSource;
 import dev.qlens.core.tensor.DType;
 import dev.qlens.core.tensor.Shapes;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +35,8 @@ import java.util.regex.Pattern;
 public final class SafetensorsHeader {
     /** The largest header the format allows. */
     public static final long MAX_HEADER_LENGTH = 100_000_000L;
+    /** Bytes a remote file's first read fetches (bytes=0-100000, as the Hub's own tools do): most headers fit. */
+    private static final long FIRST_READ = 100_001;
     private static final Pattern NON_NEGATIVE_INTEGER = Pattern.compile("0|[1-9][0-9]{0,18}");
 
     /** One tensor's header entry. Offsets are relative to the start of the data section. */
@@ -81,13 +82,13 @@ public final class SafetensorsHeader {
      *
      * @throws CheckpointException describing the first problem found
      */
-    public static SafetensorsHeader read(FileChannel channel, Path file) throws IOException {
-        long size = channel.size();
+    public static SafetensorsHeader read(ByteSource source, Path file) throws IOException {
+        long size = source.size();
         if (size < 8) {
             throw new CheckpointException(file, "file is " + size + " bytes, too short for a safetensors header");
         }
         byte[] lengthBytes = new byte[8];
-        FileRegion.readFully(channel, file, 0, lengthBytes, 0, 8);
+        source.readFully(0, lengthBytes, 0, 8, Math.min(size, FIRST_READ));
         long n = ByteBuffer.wrap(lengthBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
         if (n < 0 || n > MAX_HEADER_LENGTH) {
             throw new CheckpointException(file, "header length " + Long.toUnsignedString(n)
@@ -98,7 +99,7 @@ public final class SafetensorsHeader {
                     + (size - 8) + " after the length field");
         }
         byte[] json = new byte[(int) n];
-        FileRegion.readFully(channel, file, 8, json, 0, (int) n);
+        source.readFully(8, json, 0, (int) n);
         String text;
         try {
             CharBuffer chars = StandardCharsets.UTF_8.newDecoder()

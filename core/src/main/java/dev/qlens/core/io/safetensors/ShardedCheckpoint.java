@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Several safetensors shards seen as one tensor map: either the files named by a
@@ -32,7 +33,8 @@ public final class ShardedCheckpoint implements Checkpoint {
     private final Map<String, String> metadata;
 
     private ShardedCheckpoint(String displayName, List<Path> files, Map<String, Path> weightMap,
-                              Map<String, String> indexMetadata, Path indexFile) {
+                              Map<String, String> indexMetadata, Path indexFile,
+                              Function<Path, SafetensorsFile> opener) {
         this.displayName = displayName;
         this.files = List.copyOf(files);
         Map<String, TensorEntry> map = new LinkedHashMap<>();
@@ -40,7 +42,7 @@ public final class ShardedCheckpoint implements Checkpoint {
         Map<String, String> meta = new LinkedHashMap<>();
         try {
             for (Path f : files) {
-                SafetensorsFile shard = SafetensorsFile.open(f);
+                SafetensorsFile shard = opener.apply(f);
                 open.put(f, shard);
                 if (meta.isEmpty()) {
                     meta.putAll(shard.metadata());
@@ -86,53 +88,93 @@ public final class ShardedCheckpoint implements Checkpoint {
      * relative to the index file's directory).
      */
     public static ShardedCheckpoint fromIndex(Path index) {
-        JsonObject root;
+        String text;
         try {
-            String text = Files.readString(index, StandardCharsets.UTF_8);
-            JsonElement parsed = JsonParser.parseString(text);
-            if (!parsed.isJsonObject()) {
-                throw new CheckpointException(index, "index is not a JSON object");
-            }
-            root = parsed.getAsJsonObject();
+            text = Files.readString(index, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new CheckpointException(index, "cannot read index: " + e.getMessage(), e);
-        } catch (JsonParseException e) {
-            throw new CheckpointException(index, "the index file is " + dev.qlens.core.io.JsonErrors.describe(e));
         }
-        JsonElement wm = root.get("weight_map");
-        if (wm == null || !wm.isJsonObject()) {
-            throw new CheckpointException(index, "index has no \"weight_map\" object");
-        }
-        Path dir = index.toAbsolutePath().getParent();
-        Map<String, Path> weightMap = new LinkedHashMap<>();
-        List<Path> shards = new ArrayList<>();
-        for (Map.Entry<String, JsonElement> e : wm.getAsJsonObject().entrySet()) {
-            if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isString()) {
-                throw new CheckpointException(index, e.getKey(), "weight_map value must be a shard file name");
-            }
-            String fileName = e.getValue().getAsString();
-            Path shard = dir.resolve(fileName).normalize();
-            if (!shard.startsWith(dir)) {
-                throw new CheckpointException(index, e.getKey(), "shard '" + fileName + "' lies outside the index's directory");
-            }
-            if (!Files.isRegularFile(shard)) {
-                throw new CheckpointException(index, e.getKey(), "shard file " + shard + " does not exist");
-            }
-            weightMap.put(e.getKey(), shard);
-            if (!shards.contains(shard)) {
-                shards.add(shard);
+        Index parsed = Index.parse(index, text);
+        for (Map.Entry<String, Path> e : parsed.weightMap().entrySet()) {
+            if (!Files.isRegularFile(e.getValue())) {
+                throw new CheckpointException(index, e.getKey(), "shard file " + e.getValue() + " does not exist");
             }
         }
-        Map<String, String> meta = new LinkedHashMap<>();
-        JsonElement m = root.get("metadata");
-        if (m != null && m.isJsonObject()) {
-            for (Map.Entry<String, JsonElement> e : m.getAsJsonObject().entrySet()) {
-                if (e.getValue().isJsonPrimitive()) {
-                    meta.put("index." + e.getKey(), e.getValue().getAsString());
+        return of(index.toString(), parsed, SafetensorsFile::open);
+    }
+
+    /**
+     * The shards of a parsed index, each opened by {@code opener} (which may read it from anywhere, e.g. a
+     * server); a file the opener returns is owned by the checkpoint.
+     */
+    public static ShardedCheckpoint of(String displayName, Index index, Function<Path, SafetensorsFile> opener) {
+        return new ShardedCheckpoint(displayName, index.shards(), index.weightMap(), index.metadata(), index.file(),
+                opener);
+    }
+
+    /** Shards without an index, opened by {@code opener} in the given order. */
+    public static ShardedCheckpoint of(String displayName, List<Path> shards, Function<Path, SafetensorsFile> opener) {
+        return new ShardedCheckpoint(displayName, shards, null, Map.of(), null, opener);
+    }
+
+    /**
+     * A parsed {@code *.safetensors.index.json}.
+     *
+     * @param file the index file (shard names are relative to its folder)
+     * @param weightMap tensor name → shard path, in the index's order
+     * @param shards the distinct shard paths in order of first mention
+     * @param metadata the index's {@code metadata} values, keys prefixed with {@code index.}
+     */
+    public record Index(Path file, Map<String, Path> weightMap, List<Path> shards, Map<String, String> metadata) {
+        /**
+         * Parses and validates index text (every shard inside the index's folder).
+         *
+         * @throws CheckpointException naming the index and what is wrong
+         */
+        public static Index parse(Path index, String text) {
+            JsonObject root;
+            try {
+                JsonElement parsed = JsonParser.parseString(text);
+                if (!parsed.isJsonObject()) {
+                    throw new CheckpointException(index, "index is not a JSON object");
+                }
+                root = parsed.getAsJsonObject();
+            } catch (JsonParseException e) {
+                throw new CheckpointException(index, "the index file is " + dev.qlens.core.io.JsonErrors.describe(e));
+            }
+            JsonElement wm = root.get("weight_map");
+            if (wm == null || !wm.isJsonObject()) {
+                throw new CheckpointException(index, "index has no \"weight_map\" object");
+            }
+            Path dir = index.toAbsolutePath().getParent();
+            Map<String, Path> weightMap = new LinkedHashMap<>();
+            List<Path> shards = new ArrayList<>();
+            for (Map.Entry<String, JsonElement> e : wm.getAsJsonObject().entrySet()) {
+                if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isString()) {
+                    throw new CheckpointException(index, e.getKey(), "weight_map value must be a shard file name");
+                }
+                String fileName = e.getValue().getAsString();
+                Path shard = dir.resolve(fileName).normalize();
+                if (!shard.startsWith(dir)) {
+                    throw new CheckpointException(index, e.getKey(), "shard '" + fileName
+                            + "' lies outside the index's directory");
+                }
+                weightMap.put(e.getKey(), shard);
+                if (!shards.contains(shard)) {
+                    shards.add(shard);
                 }
             }
+            Map<String, String> meta = new LinkedHashMap<>();
+            JsonElement m = root.get("metadata");
+            if (m != null && m.isJsonObject()) {
+                for (Map.Entry<String, JsonElement> e : m.getAsJsonObject().entrySet()) {
+                    if (e.getValue().isJsonPrimitive()) {
+                        meta.put("index." + e.getKey(), e.getValue().getAsString());
+                    }
+                }
+            }
+            return new Index(index, weightMap, shards, meta);
         }
-        return new ShardedCheckpoint(index.toString(), shards, weightMap, meta, index);
     }
 
     /**
@@ -169,7 +211,7 @@ public final class ShardedCheckpoint implements Checkpoint {
             throw new CheckpointException(dir, "contains no .safetensors files");
         }
         Collections.sort(shards);
-        return new ShardedCheckpoint(dir.toString(), shards, null, Map.of(), null);
+        return of(dir.toString(), shards, SafetensorsFile::open);
     }
 
     @Override
@@ -200,6 +242,13 @@ public final class ShardedCheckpoint implements Checkpoint {
     @Override
     public Map<String, String> metadata() {
         return metadata;
+    }
+
+    @Override
+    public void willRead(java.util.Collection<String> storedNames) throws IOException {
+        for (SafetensorsFile f : open.values()) {
+            f.willRead(storedNames);
+        }
     }
 
     @Override

@@ -1,0 +1,90 @@
+package dev.qlens.core.io.hub;
+
+import dev.qlens.core.io.Checkpoint;
+import dev.qlens.core.io.TensorEntry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A checkpoint opened from the Hub: the checkpoint of its files, named as the user wrote it, which says on
+ * close how much it transferred (so the cost of a remote read is visible).
+ */
+final class HubCheckpoint implements Checkpoint {
+    private final Checkpoint inner;
+    private final HubClient client;
+    private final String name;
+
+    HubCheckpoint(Checkpoint inner, HubClient client, String name) {
+        this.inner = inner;
+        this.client = client;
+        this.name = name;
+    }
+
+    @Override
+    public String displayName() {
+        return name;
+    }
+
+    @Override
+    public String format() {
+        return inner.format() + ", Hugging Face Hub";
+    }
+
+    @Override
+    public List<Path> files() {
+        return inner.files();
+    }
+
+    @Override
+    public List<TensorEntry> tensors() {
+        return inner.tensors();
+    }
+
+    @Override
+    public TensorEntry tensor(String tensorName) {
+        return inner.tensor(tensorName);
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        return inner.metadata();
+    }
+
+    @Override
+    public void willRead(Collection<String> storedNames) throws IOException {
+        inner.willRead(storedNames);
+    }
+
+    @Override
+    public List<String> warnings() {
+        return inner.warnings();
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+        long[] t = client.traffic();
+        if (t[0] > 0) {
+            client.settings().listener().note(String.format(Locale.ROOT, "%s: %d requests, %s received (%s of tensor"
+                    + " data in the checkpoint)", name, t[0], bytes(t[1]), bytes(inner.totalBytes())));
+        }
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}

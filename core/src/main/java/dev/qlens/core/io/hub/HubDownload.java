@@ -1,0 +1,162 @@
+package dev.qlens.core.io.hub;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Downloads whole files into the shared cache: resumed with {@code Range: bytes=N-} when the connection
+ * breaks (started over when the server answers 200 to that), checked against the expected size and
+ * verified against the ETag (the SHA-256 of LFS/Xet files, the git blob SHA-1 of small files), then moved
+ * into place as huggingface_hub does (see {@link HubCacheWriter}).
+ */
+final class HubDownload {
+    private static final int BUFFER = 1 << 20;
+
+    private HubDownload() {
+    }
+
+    /**
+     * Makes sure the file is in the cache and returns its snapshot path ({@code snapshots/<commit>/<path>}),
+     * downloading the blob unless it is already there.
+     *
+     * @param revision the revision the user asked for (its ref is recorded)
+     */
+    static Path toCache(HubClient client, HubCacheWriter w, HubClient.FileInfo f, String revision) throws IOException {
+        w.tagCache();
+        w.writeRef(f.repoId(), revision, f.commit());
+        Path blob = w.blob(f.repoId(), f.etag());
+        if (!Files.exists(blob)) {
+            try (AutoCloseable lock = w.lock(f.repoId(), f.etag())) {
+                if (!Files.exists(blob)) {
+                    download(client, w, f);
+                }
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+        }
+        return w.link(f.repoId(), f.commit(), f.path(), f.etag());
+    }
+
+    private static void download(HubClient client, HubCacheWriter w, HubClient.FileInfo f) throws IOException {
+        HubSettings s = client.settings();
+        Path blobs = w.blob(f.repoId(), f.etag()).getParent();
+        Files.createDirectories(blobs);
+        long free = Files.getFileStore(blobs).getUsableSpace();
+        if (free < f.size()) {
+            s.listener().note("only " + free + " bytes free in " + blobs + " for " + f.display() + " (" + f.size()
+                    + " bytes)");
+        }
+        Path tmp = w.newIncomplete(f.repoId(), f.etag());
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                 HubListener.Transfer progress = s.listener().download(f.path(), f.size())) {
+                fetch(client, f, out, progress);
+            }
+            verify(f, tmp);
+            w.commitBlob(f.repoId(), f.etag(), tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void fetch(HubClient client, HubClient.FileInfo f, FileChannel out, HubListener.Transfer progress)
+            throws IOException {
+        HubSettings s = client.settings();
+        long done = 0;
+        int failures = 0;
+        byte[] buf = new byte[BUFFER];
+        while (done < f.size() || done == 0 && f.size() == 0) {
+            String range = done > 0 ? "bytes=" + done + "-" : null;
+            HttpResponse<InputStream> r = client.http.send(f.display(), "GET", f.location(), range,
+                    HubHttp.Redirects.ALL, s.maxRetries(), s.downloadTimeout());
+            int status = r.statusCode();
+            if (status == 200 && done > 0) {
+                // The server ignored the range: start over rather than append the beginning again.
+                s.listener().note(f.display() + ": the server cannot resume; starting the download over");
+                out.truncate(0);
+                done = 0;
+            } else if (status != 200 && status != 206) {
+                HubHttp.close(r);
+                throw HubException.of(f.display(), f.repoId(), status, r.headers(), false);
+            }
+            try (InputStream in = r.body(); StallGuard guard = new StallGuard(in, s.downloadTimeout())) {
+                int n;
+                while ((n = in.read(buf, 0, (int) Math.min(buf.length, Math.max(1, f.size() - done + 1)))) > 0) {
+                    if (done + n > f.size()) {
+                        throw new HubException(f.display() + ": the server sent more than the " + f.size()
+                                + " bytes the Hub announced", status, null, false, null);
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                    while (b.hasRemaining()) {
+                        out.write(b, done + b.position());
+                    }
+                    done += n;
+                    client.http.received(n);
+                    progress.advance(n);
+                    guard.progress();
+                }
+            } catch (HubException e) {
+                throw e;
+            } catch (IOException e) {
+                // a broken connection: resume below
+            }
+            if (f.size() == 0) {
+                break;
+            }
+            if (done < f.size()) {
+                if (++failures > s.maxRetries()) {
+                    throw new HubException(f.display() + ": the download broke off " + failures + " times (last at "
+                            + done + " of " + f.size() + " bytes)", status, null, true, null);
+                }
+                s.listener().note(f.display() + ": the connection broke at " + done + " of " + f.size()
+                        + " bytes; resuming");
+            }
+        }
+        if (out.size() != f.size()) {
+            throw new HubException(f.display() + ": consistency check failed: " + out.size() + " bytes downloaded, the"
+                    + " Hub announced " + f.size(), 200, null, true, null);
+        }
+    }
+
+    /** Checks the bytes against the ETag when it is a content hash. */
+    static void verify(HubClient.FileInfo f, Path file) throws IOException {
+        String etag = f.etag().toLowerCase(java.util.Locale.ROOT);
+        String algorithm = etag.matches("[0-9a-f]{64}") ? "SHA-256" : etag.matches("[0-9a-f]{40}") ? "SHA-1" : null;
+        if (algorithm == null) {
+            return; // not a content hash: the size check is all there is
+        }
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        if (algorithm.equals("SHA-1")) {
+            md.update(("blob " + Files.size(file) + "\0").getBytes(StandardCharsets.US_ASCII)); // git's blob hash
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        String actual = HexFormat.of().formatHex(md.digest());
+        if (!actual.equals(etag)) {
+            throw new HubException(f.display() + ": the downloaded bytes do not match the Hub's " + algorithm + " ("
+                    + actual + ", expected " + etag + "); nothing was stored, try again", 200, null, true, null);
+        }
+    }
+}

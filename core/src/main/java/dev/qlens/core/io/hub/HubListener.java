@@ -1,0 +1,55 @@
+package dev.qlens.core.io.hub;
+
+/** Receives what the Hub client has to say while it works: short notes and the progress of downloads. */
+public interface HubListener {
+    /** A note for the user (a fallback to the cache, a wait for a rate limit, bytes transferred). */
+    void note(String message);
+
+    /** Starts reporting a whole-file download of {@code bytes}; the result is closed when it ends. */
+    Transfer download(String file, long bytes);
+
+    /** Progress of one download. */
+    interface Transfer extends AutoCloseable {
+        /** {@code n} more bytes arrived. */
+        void advance(long n);
+
+        @Override
+        void close();
+    }
+
+    /** Notes to standard error, no progress display (the command line installs a richer one). */
+    HubListener STDERR = new HubListener() {
+        @Override
+        public void note(String message) {
+            System.err.println("qlens: hub: " + message);
+        }
+
+        @Override
+        public Transfer download(String file, long bytes) {
+            return SILENT_TRANSFER;
+        }
+    };
+
+    /** Says nothing. */
+    HubListener SILENT = new HubListener() {
+        @Override
+        public void note(String message) {
+        }
+
+        @Override
+        public Transfer download(String file, long bytes) {
+            return SILENT_TRANSFER;
+        }
+    };
+
+    /** A transfer that reports nothing. */
+    Transfer SILENT_TRANSFER = new Transfer() {
+        @Override
+        public void advance(long n) {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+}
