@@ -86,10 +86,21 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             commandLine.getErr().flush();
             return EXIT_INTERNAL;
         });
-        int code = cl.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        // Hub options of this run (--revision, --download, --cache-dir) change the process's Hub settings for
+        // the run only; notes and download bars go to this run's stderr.
+        dev.qlens.cli.util.Progress.quiet(false); // --quiet of an earlier run in this JVM does not carry over
+        dev.qlens.core.io.hub.HubSettings before = dev.qlens.core.io.hub.HubSettings.current();
+        if (before.listener() == dev.qlens.core.io.hub.HubListener.STDERR) {
+            dev.qlens.core.io.hub.HubSettings.setCurrent(before.withListener(new dev.qlens.cli.util.HubProgress(err)));
+        }
+        try {
+            int code = cl.execute(args);
+            out.flush();
+            err.flush();
+            return code;
+        } finally {
+            dev.qlens.core.io.hub.HubSettings.setCurrent(before);
+        }
     }
 
     private static boolean isUserError(Throwable ex) {

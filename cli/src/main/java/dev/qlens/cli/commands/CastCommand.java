@@ -28,6 +28,9 @@ public final class CastCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    HubOptions hub;
+
     @Parameters(index = "0", paramLabel = "INPUT", description = "Checkpoint to read (safetensors, index, directory or ONNX).")
     Path input;
 

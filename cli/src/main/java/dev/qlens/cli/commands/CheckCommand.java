@@ -35,6 +35,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    HubOptions hub;
+
     @Parameters(index = "0", paramLabel = "CKPT", description = "Checkpoint to check (safetensors, shard set or ONNX).")
     Path checkpoint;
 

@@ -38,6 +38,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    HubOptions hub;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "ORIGINAL", description = "Reference checkpoint.")
     Path originalArg;
 

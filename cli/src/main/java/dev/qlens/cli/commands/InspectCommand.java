@@ -31,6 +31,9 @@ public final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    HubOptions hub;
+
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "Checkpoint to inspect.")
     Path checkpoint;
 

@@ -98,6 +98,8 @@ public final class PlotCommand implements Callable<Integer> {
         CommandSpec spec;
         @Mixin
         PlotOutput output;
+        @Mixin
+        HubOptions hub;
 
         @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "Checkpoint (safetensors, index, directory or ONNX).")
         Path checkpoint;

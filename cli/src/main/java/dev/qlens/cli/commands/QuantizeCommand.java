@@ -53,6 +53,9 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    HubOptions hub;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "INPUT",
             description = "Checkpoint to quantize: safetensors file, shard set (directory or index) or ONNX model.")
     Path input;

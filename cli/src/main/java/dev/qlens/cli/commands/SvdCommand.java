@@ -29,6 +29,9 @@ public final class SvdCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    HubOptions hub;
+
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "Checkpoint (safetensors, index, directory or ONNX).")
     Path checkpoint;
 

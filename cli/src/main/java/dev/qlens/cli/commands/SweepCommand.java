@@ -55,6 +55,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    HubOptions hub;
+
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "Checkpoint to sweep.")
     Path checkpoint;
 

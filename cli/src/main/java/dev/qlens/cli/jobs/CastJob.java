@@ -68,6 +68,7 @@ public final class CastJob {
             throw new QlensException("--dtype must be a floating-point dtype (F32, F16, BF16, F8_E4M3, ...), not " + o.target());
         }
         try (Checkpoint c = Checkpoints.open(o.input())) {
+            ReadPlan.announceAll(c); // a cast reads every tensor: Hub files are downloaded whole
             return run(c, o);
         }
     }

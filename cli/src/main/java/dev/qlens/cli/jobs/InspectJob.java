@@ -74,6 +74,7 @@ public final class InspectJob {
             }
             List<Stats> stats = new ArrayList<>();
             if (o.stats()) {
+                ReadPlan.announce(c, selected);
                 try (Progress progress = Progress.start("stats", bytes, selected.size(), o.progress())) {
                     List<Parallel.Task<Stats>> tasks = new ArrayList<>();
                     for (LogicalTensor t : selected) {

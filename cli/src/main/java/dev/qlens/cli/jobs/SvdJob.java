@@ -80,6 +80,7 @@ public final class SvdJob {
                 throw new IllegalArgumentException(o.checkpoint() + ": tensor '" + t.name() + "' has shape "
                         + InspectJob.shape(shape) + "; an SVD needs a matrix (2 or more dimensions)");
             }
+            ReadPlan.announce(c, List.of(t));
             long rowsL = shape[0];
             long colsL = t.numel() / Math.max(1, rowsL);
             if (rowsL * colsL > Integer.MAX_VALUE - 16 || rowsL == 0 || colsL == 0) {

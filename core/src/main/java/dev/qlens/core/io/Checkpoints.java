@@ -32,7 +32,17 @@ public final class Checkpoints {
             if (hub == null) {
                 throw new CheckpointException(path, "no such file or directory");
             }
-            return HubCheckpoints.open(hub, settings);
+            try {
+                return HubCheckpoints.open(hub, settings);
+            } catch (CheckpointException e) {
+                String text = path.toString().toLowerCase(java.util.Locale.ROOT);
+                if (text.startsWith("hf:") || text.startsWith("http")) {
+                    throw e;
+                }
+                // A bare org/name: the user may have meant a local folder.
+                throw new CheckpointException(path, "no such file or directory, and as a Hugging Face repo id: "
+                        + e.getMessage(), e);
+            }
         }
         if (Files.isDirectory(path)) {
             return ShardedCheckpoint.fromDirectory(path);

@@ -79,6 +79,8 @@ public final class CompareJob {
                 }
             }
             pairs = indices.stream().map(pairs::get).toList();
+            dev.qlens.cli.jobs.ReadPlan.announce(a, pairs.stream().map(TensorPairing.Pair::original).toList());
+            dev.qlens.cli.jobs.ReadPlan.announce(b, pairs.stream().map(TensorPairing.Pair::quantized).toList());
             double[] bytesPerElement = new double[pairs.size()];
             long totalBytes = 0;
             for (int j = 0; j < pairs.size(); j++) {

@@ -74,7 +74,9 @@ public final class TensorCurves {
         List<Figure> out = new ArrayList<>();
         try (Checkpoint c = Checkpoints.open(o.checkpoint())) {
             CheckpointView view = CheckpointView.of(c, o.conventions());
-            for (LogicalTensor t : TensorSelection.select(view, o.filters(), o.regex(), o.limit())) {
+            List<LogicalTensor> selected = TensorSelection.select(view, o.filters(), o.regex(), o.limit());
+            dev.qlens.cli.jobs.ReadPlan.announce(c, selected);
+            for (LogicalTensor t : selected) {
                 out.add(figure(t, formats, o.points(), mae.get(t.name())));
             }
         }

@@ -71,6 +71,9 @@ public final class QuantizeJob {
         try (Checkpoint c = Checkpoints.open(o.input());
              Workers workers = Workers.create(Math.max(1, o.threads()))) {
             CheckpointView view = CheckpointView.of(c, o.conventions());
+            if (shard == null && !o.dryRun()) {
+                dev.qlens.cli.jobs.ReadPlan.announceAll(c); // every tensor is read or copied
+            }
             List<String> warnings = new ArrayList<>(view.warnings());
             LayerConfigFile config = null;
             if (o.layerConfig() != null) {

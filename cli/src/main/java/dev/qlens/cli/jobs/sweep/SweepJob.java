@@ -74,6 +74,7 @@ public final class SweepJob {
                 }
                 tensors = share;
             }
+            dev.qlens.cli.jobs.ReadPlan.announce(c, tensors);
             MetricsCache cache = o.cacheDir() == null ? null : new MetricsCache(o.cacheDir());
             long work = 0;
             int passes = o.formats().size() * (o.config().algorithm().equals("transpose") ? 2 : 1)

@@ -53,7 +53,6 @@ public final class HubCheckpoints {
      * @throws CheckpointException naming the reference and what went wrong
      */
     public static Checkpoint open(HubReference ref, HubSettings settings) {
-        Path shown = Path.of(ref.toString());
         try {
             if (settings.offline()) {
                 return Checkpoints.open(settings.cache().resolve(ref));
@@ -66,7 +65,8 @@ public final class HubCheckpoints {
             }
             return new HubCheckpoints(ref, settings).openOnline();
         } catch (IOException e) {
-            throw new CheckpointException(shown, e.getMessage(), e);
+            // The messages name the reference (or the Hub file) themselves.
+            throw new CheckpointException(e.getMessage() == null ? ref + ": " + e : e.getMessage());
         }
     }
 
@@ -78,7 +78,7 @@ public final class HubCheckpoints {
             if (e.isTransient() || e.status() == 401 || e.status() == 403) {
                 Path cached = cachedCopy();
                 if (cached != null) {
-                    settings.listener().note(e.getMessage() + "; reading the cached copy " + cached);
+                    settings.listener().warn(e.getMessage() + "; reading the cached copy " + cached);
                     return Checkpoints.open(cached);
                 }
             }

@@ -55,7 +55,7 @@ final class HubDownload {
         Files.createDirectories(blobs);
         long free = Files.getFileStore(blobs).getUsableSpace();
         if (free < f.size()) {
-            s.listener().note("only " + free + " bytes free in " + blobs + " for " + f.display() + " (" + f.size()
+            s.listener().warn("only " + free + " bytes free in " + blobs + " for " + f.display() + " (" + f.size()
                     + " bytes)");
         }
         Path tmp = w.newIncomplete(f.repoId(), f.etag());
@@ -84,7 +84,7 @@ final class HubDownload {
             int status = r.statusCode();
             if (status == 200 && done > 0) {
                 // The server ignored the range: start over rather than append the beginning again.
-                s.listener().note(f.display() + ": the server cannot resume; starting the download over");
+                s.listener().warn(f.display() + ": the server cannot resume; starting the download over");
                 out.truncate(0);
                 done = 0;
             } else if (status != 200 && status != 206) {
@@ -120,7 +120,7 @@ final class HubDownload {
                     throw new HubException(f.display() + ": the download broke off " + failures + " times (last at "
                             + done + " of " + f.size() + " bytes)", status, null, true, null);
                 }
-                s.listener().note(f.display() + ": the connection broke at " + done + " of " + f.size()
+                s.listener().warn(f.display() + ": the connection broke at " + done + " of " + f.size()
                         + " bytes; resuming");
             }
         }

@@ -172,7 +172,7 @@ final class HubHttp {
     }
 
     private void pause(String what, Duration d, String why) throws HubException {
-        settings.listener().note(why + " for " + what + "; retrying in " + seconds(d));
+        settings.listener().warn(why + " for " + what + "; retrying in " + seconds(d));
         try {
             sleeper.sleep(d);
         } catch (InterruptedException e) {

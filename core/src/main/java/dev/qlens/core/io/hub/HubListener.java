@@ -2,8 +2,13 @@ package dev.qlens.core.io.hub;
 
 /** Receives what the Hub client has to say while it works: short notes and the progress of downloads. */
 public interface HubListener {
-    /** A note for the user (a fallback to the cache, a wait for a rate limit, bytes transferred). */
+    /** A note for the user (what was transferred, a file downloaded whole). */
     void note(String message);
+
+    /** Something the user should see even when progress is hidden (a fallback to the cache, a retry, a wait). */
+    default void warn(String message) {
+        note(message);
+    }
 
     /** Starts reporting a whole-file download of {@code bytes}; the result is closed when it ends. */
     Transfer download(String file, long bytes);

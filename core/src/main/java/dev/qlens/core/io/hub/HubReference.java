@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  */
 public record HubReference(String repoId, String revision, String path) {
     private static final Pattern REPO_PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    /** Bare {@code dir/file} names that are surely meant as local files, not repository ids. */
+    private static final Pattern FILE_NAME = Pattern.compile(
+            "\\.(safetensors|json|onnx|npy|npz|bin|pt|pth|ckpt|gguf|data)$", Pattern.CASE_INSENSITIVE);
     private static final List<String> CUTS = List.of("tree", "blob", "resolve", "commit", "discussions");
     private static final List<String> HOSTS = List.of("huggingface.co", "hf.co", "www.huggingface.co");
 
@@ -66,7 +69,7 @@ public record HubReference(String repoId, String revision, String path) {
                 return fromUrlPath(slash < 0 ? "" : rest.substring(slash + 1), t, defaultRevision);
             }
         }
-        if (bareIds && t.matches("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        if (bareIds && t.matches("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*") && !FILE_NAME.matcher(t).find()) {
             return new HubReference(t, defaultRevision, "");
         }
         return null;

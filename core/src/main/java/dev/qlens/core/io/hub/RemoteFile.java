@@ -98,7 +98,7 @@ final class RemoteFile implements ByteSource {
         try {
             return client.range(info, pos, len);
         } catch (HubClient.RangeIgnoredException e) {
-            client.settings().listener().note(e.getMessage() + "; downloading " + info.display() + " whole instead");
+            client.settings().listener().warn(e.getMessage() + "; downloading " + info.display() + " whole instead");
             downloadWhole();
             byte[] b = new byte[len];
             local.readFully(pos, b, 0, len);

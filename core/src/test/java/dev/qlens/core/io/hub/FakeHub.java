@@ -126,6 +126,11 @@ public final class FakeHub implements AutoCloseable {
                 send(x, 429, new byte[0]);
                 return;
             }
+            if (path.equals("/__stats")) {
+                send(x, 200, ("{\"requests\": " + seen.size() + ", \"bytes\": " + bytesSent.get() + "}")
+                        .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             if (path.startsWith("/api/models/")) {
                 tree(x, path.substring("/api/models/".length()));
                 return;

@@ -31,6 +31,10 @@ class HubCacheTest {
         assertEquals(new HubReference("deepseek-ai/DeepSeek-R1", "main", ""), HubReference.parse("deepseek-ai/DeepSeek-R1", true));
         assertNull(HubReference.parse("deepseek-ai/DeepSeek-R1", false), "a bare id only when no local file has that name");
         assertNull(HubReference.parse("models/a/b.safetensors", true), "three parts are a local path");
+        assertNull(HubReference.parse("out/model.safetensors", true), "a file name is a local path");
+        assertNull(HubReference.parse("runs/config.JSON", true));
+        assertEquals("v2", HubReference.parse("org/name", true, "v2").revision());
+        assertEquals("v1", HubReference.parse("hf://org/name@v1", true, "v2").revision(), "an explicit revision wins");
         assertEquals(new HubReference("org/name", "v1.0", "sub/model.safetensors"),
                 HubReference.parse("hf://org/name@v1.0/sub/model.safetensors", false));
         assertEquals(new HubReference("org/name", "main", ""), HubReference.parse("hf:/org/name", false),
