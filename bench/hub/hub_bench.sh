@@ -3,7 +3,8 @@
 # suite's fake Hub: listing tensors (index + every shard header by range), then a filtered sweep and a
 # whole download. Prints wall times and what the server sent. Needs: numpy, and a Python with
 # huggingface_hub (PY=/path/to/python; pip install huggingface_hub==1.33.0).
-# Usage: bench/hub/hub_bench.sh [SHARDS] [TENSORS_PER_SHARD] [REPEATS]
+# Usage: [LATENCY_MS=50] bench/hub/hub_bench.sh [SHARDS] [TENSORS_PER_SHARD] [REPEATS]
+# LATENCY_MS delays every answer, as a round trip to a distant server would.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -13,7 +14,7 @@ python3 bench/hub/make_repo.py "$work/repo" "$shards" "$per"
 (cd core && mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/fixture.cp >/dev/null)
 cp="core/target/test-classes:core/target/classes:$(cat core/target/fixture.cp)"
 mkfifo "$work/in"; exec 3<>"$work/in"
-java -Xmx4g -cp "$cp" dev.qlens.core.io.hub.FakeHubMain bench/repo "$work/repo" <"$work/in" >"$work/endpoint" 3>&- &
+java -Xmx4g -Dfakehub.latencyMs="${LATENCY_MS:-0}" -cp "$cp" dev.qlens.core.io.hub.FakeHubMain bench/repo "$work/repo" <"$work/in" >"$work/endpoint" 3>&- &
 server=$!
 for _ in $(seq 100); do [ -s "$work/endpoint" ] && break; sleep 0.2; done
 export HF_ENDPOINT="$(head -1 "$work/endpoint")" HF_HUB_DISABLE_TELEMETRY=1 HF_HUB_DISABLE_XET=1
@@ -39,7 +40,7 @@ for i in $(seq "$reps"); do
     "from huggingface_hub import HfApi; m = HfApi().get_safetensors_metadata('bench/repo'); print(sum(len(f.tensors) for f in m.files_metadata.values()))"
 done
 rm -rf "$work/hf"
-run "qlens sweep bench/repo model.layers.3. -c mxfp4" ./qlens sweep bench/repo model.layers.3. -c mxfp4 --no-save
+run "qlens sweep bench/repo model.layers.3 -c mxfp4" ./qlens sweep bench/repo model.layers.3 -c mxfp4 --no-save
 for i in $(seq "$reps"); do
   rm -rf "$work/hf"
   run "qlens inspect --download (whole repo)" ./qlens inspect bench/repo --download --json

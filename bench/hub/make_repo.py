@@ -1,7 +1,7 @@
 """Writes a synthetic sharded checkpoint shaped like a large LLM's: many shards of many tensors.
 
-Usage: make_repo.py OUT_DIR [SHARDS] [TENSORS_PER_SHARD]
-Each tensor is 64 x 64 bfloat16 (random bits of normal values); shards get a model.safetensors.index.json.
+Usage: make_repo.py OUT_DIR [SHARDS] [TENSORS_PER_SHARD] [ROWS]
+Each tensor is ROWS (default 64) x 64 bfloat16 (random bits of normal values); shards get a model.safetensors.index.json.
 """
 import json
 import struct
@@ -13,6 +13,7 @@ import numpy as np
 out = Path(sys.argv[1])
 shards = int(sys.argv[2]) if len(sys.argv) > 2 else 24
 per = int(sys.argv[3]) if len(sys.argv) > 3 else 600
+rows = int(sys.argv[4]) if len(sys.argv) > 4 else 64
 out.mkdir(parents=True, exist_ok=True)
 rng = np.random.default_rng(0)
 weight_map = {}
@@ -23,8 +24,8 @@ for s in range(shards):
     for t in range(per):
         layer, kind = divmod(s * per + t, 8)
         tname = f"model.layers.{layer}.mlp.experts.{kind}.weight"
-        data = (rng.standard_normal(64 * 64).astype(np.float32).view(np.uint32) >> 16).astype(np.uint16).tobytes()
-        header[tname] = {"dtype": "BF16", "shape": [64, 64], "data_offsets": [offset, offset + len(data)]}
+        data = (rng.standard_normal(rows * 64).astype(np.float32).view(np.uint32) >> 16).astype(np.uint16).tobytes()
+        header[tname] = {"dtype": "BF16", "shape": [rows, 64], "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
         weight_map[tname] = name

@@ -113,7 +113,7 @@ public final class HubCheckpoints {
                 return () -> openIndex(f);
             }
             if (name.endsWith(".onnx")) {
-                return () -> OnnxCheckpoint.open(download(f));
+                return () -> openOnnx(f);
             }
             return () -> openShard(f);
         }
@@ -144,7 +144,7 @@ public final class HubCheckpoints {
         }
         if (onnx.size() == 1) {
             HubClient.FileInfo f = head(onnx.get(0), retries);
-            return () -> OnnxCheckpoint.open(download(f));
+            return () -> openOnnx(f);
         }
         throw new IOException(ref + " has no safetensors file, index or single ONNX model"
                 + (onnx.size() > 1 ? " (several ONNX models: name one, e.g. hf://" + ref.repoId() + "/" + onnx.get(0) + ")"
@@ -168,6 +168,24 @@ public final class HubCheckpoints {
             byIndexPath.put(index.shards().get(i), files.get(i));
         }
         return ShardedCheckpoint.of(ref.toString(), index, byIndexPath::get);
+    }
+
+    /**
+     * An ONNX model, downloaded whole (protobuf is read front to back), with the external data files beside it
+     * that follow the usual names ({@code <stem>.onnx_data}, {@code <stem>.onnx.data}, {@code <stem>.data}).
+     */
+    private Checkpoint openOnnx(HubClient.FileInfo f) throws IOException {
+        Path model = download(f);
+        int slash = f.path().lastIndexOf('/');
+        String folder = slash < 0 ? "" : f.path().substring(0, slash);
+        String stem = f.path().substring(slash + 1).replaceAll("(?i)\\.onnx$", "");
+        for (String p : client.listFolder(ref.repoId(), revisionToUse(), folder)) {
+            String n = p.substring(p.lastIndexOf('/') + 1);
+            if (n.startsWith(stem) && (n.endsWith(".onnx_data") || n.endsWith(".onnx.data") || n.endsWith(".data"))) {
+                download(head(p, settings.maxRetries()));
+            }
+        }
+        return OnnxCheckpoint.open(model);
     }
 
     private Checkpoint openShards(List<String> repoPaths) throws IOException {

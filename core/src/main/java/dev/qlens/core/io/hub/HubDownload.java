@@ -20,7 +20,7 @@ import java.util.HexFormat;
  * into place as huggingface_hub does (see {@link HubCacheWriter}).
  */
 final class HubDownload {
-    private static final int BUFFER = 1 << 20;
+    private static final int BUFFER = 256 << 10;
 
     private HubDownload() {
     }
@@ -62,18 +62,19 @@ final class HubDownload {
         try {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE);
                  HubListener.Transfer progress = s.listener().download(f.path(), f.size())) {
-                fetch(client, f, out, progress);
+                check(f, fetch(client, f, out, progress));
             }
-            verify(f, tmp);
             w.commitBlob(f.repoId(), f.etag(), tmp);
         } finally {
             Files.deleteIfExists(tmp);
         }
     }
 
-    private static void fetch(HubClient client, HubClient.FileInfo f, FileChannel out, HubListener.Transfer progress)
-            throws IOException {
+    /** Downloads into {@code out} and returns the digest of the bytes (null when the ETag is no content hash). */
+    private static MessageDigest fetch(HubClient client, HubClient.FileInfo f, FileChannel out,
+                                       HubListener.Transfer progress) throws IOException {
         HubSettings s = client.settings();
+        MessageDigest md = digestFor(f);
         long done = 0;
         int failures = 0;
         byte[] buf = new byte[BUFFER];
@@ -87,13 +88,15 @@ final class HubDownload {
                 s.listener().warn(f.display() + ": the server cannot resume; starting the download over");
                 out.truncate(0);
                 done = 0;
+                md = digestFor(f);
             } else if (status != 200 && status != 206) {
                 HubHttp.close(r);
                 throw HubException.of(f.display(), f.repoId(), status, r.headers(), false);
             }
             try (InputStream in = r.body(); StallGuard guard = new StallGuard(in, s.downloadTimeout())) {
                 int n;
-                while ((n = in.read(buf, 0, (int) Math.min(buf.length, Math.max(1, f.size() - done + 1)))) > 0) {
+                // Whole buffers (the client hands out 16 KiB pieces); one byte more than due detects excess.
+                while ((n = in.readNBytes(buf, 0, (int) Math.min(buf.length, f.size() - done + 1))) > 0) {
                     if (done + n > f.size()) {
                         throw new HubException(f.display() + ": the server sent more than the " + f.size()
                                 + " bytes the Hub announced", status, null, false, null);
@@ -101,6 +104,9 @@ final class HubDownload {
                     ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
                     while (b.hasRemaining()) {
                         out.write(b, done + b.position());
+                    }
+                    if (md != null) {
+                        md.update(buf, 0, n); // hashed as it arrives: no second pass over the file
                     }
                     done += n;
                     client.http.received(n);
@@ -128,35 +134,40 @@ final class HubDownload {
             throw new HubException(f.display() + ": consistency check failed: " + out.size() + " bytes downloaded, the"
                     + " Hub announced " + f.size(), 200, null, true, null);
         }
+        return md;
     }
 
-    /** Checks the bytes against the ETag when it is a content hash. */
-    static void verify(HubClient.FileInfo f, Path file) throws IOException {
+    /**
+     * A digest for the content hash the ETag is: SHA-256 (64 hex digits, LFS and Xet files) or git's blob SHA-1
+     * (40 hex digits, {@code blob <size>\0} then the content); null when it is neither.
+     */
+    static MessageDigest digestFor(HubClient.FileInfo f) {
         String etag = f.etag().toLowerCase(java.util.Locale.ROOT);
         String algorithm = etag.matches("[0-9a-f]{64}") ? "SHA-256" : etag.matches("[0-9a-f]{40}") ? "SHA-1" : null;
         if (algorithm == null) {
-            return; // not a content hash: the size check is all there is
+            return null;
         }
-        MessageDigest md;
         try {
-            md = MessageDigest.getInstance(algorithm);
+            MessageDigest md = MessageDigest.getInstance(algorithm);
+            if (algorithm.equals("SHA-1")) {
+                md.update(("blob " + f.size() + "\0").getBytes(StandardCharsets.US_ASCII));
+            }
+            return md;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        if (algorithm.equals("SHA-1")) {
-            md.update(("blob " + Files.size(file) + "\0").getBytes(StandardCharsets.US_ASCII)); // git's blob hash
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[BUFFER];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
+    }
+
+    /** Fails when the bytes do not hash to the ETag. */
+    static void check(HubClient.FileInfo f, MessageDigest md) throws HubException {
+        if (md == null) {
+            return; // not a content hash: the size check is all there is
         }
         String actual = HexFormat.of().formatHex(md.digest());
-        if (!actual.equals(etag)) {
-            throw new HubException(f.display() + ": the downloaded bytes do not match the Hub's " + algorithm + " ("
-                    + actual + ", expected " + etag + "); nothing was stored, try again", 200, null, true, null);
+        if (!actual.equals(f.etag().toLowerCase(java.util.Locale.ROOT))) {
+            throw new HubException(f.display() + ": the downloaded bytes do not match the Hub's " + md.getAlgorithm()
+                    + " (" + actual + ", expected " + f.etag() + "); nothing was stored, try again", 200, null, true,
+                    null);
         }
     }
 }

@@ -39,8 +39,13 @@ final class HubHttp {
 
     HubHttp(HubSettings settings) {
         this.settings = settings;
-        this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.downloadTimeout()).build();
+        HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(settings.downloadTimeout());
+        if ("http".equalsIgnoreCase(settings.endpoint().getScheme())) {
+            // Plain-HTTP mirrors: no h2c upgrade dance on every new connection (HTTPS negotiates HTTP/2 by ALPN).
+            b.version(HttpClient.Version.HTTP_1_1);
+        }
+        this.client = b.build();
         this.userAgent = "qlens; java/" + Runtime.version().feature();
     }
 

@@ -60,8 +60,12 @@ public final class FakeHub implements AutoCloseable {
     public final AtomicInteger stallBodies = new AtomicInteger();
     /** How long a stalled body hangs before the server gives up. */
     public volatile long stallMillis = 5000;
+    /** True: the cdn flips one byte in the middle of every body it sends. */
+    public volatile boolean corruptBodies;
     /** True: the cdn answers every range request with the whole file (200). */
     public volatile boolean ignoreRanges;
+    /** Milliseconds every request waits before it is answered (a network's round trip). */
+    public volatile long latencyMillis = Long.getLong("fakehub.latencyMs", 0);
     /** Tree listing page size. */
     public volatile int pageSize = 50;
 
@@ -116,6 +120,7 @@ public final class FakeHub implements AutoCloseable {
 
     private void hub(HttpExchange x) throws IOException {
         try (x) {
+            delay();
             String path = x.getRequestURI().getRawPath();
             String auth = x.getRequestHeaders().getFirst("Authorization");
             seen.add(new Seen("hub", x.getRequestMethod(), x.getRequestURI().toString(),
@@ -231,6 +236,7 @@ public final class FakeHub implements AutoCloseable {
 
     private void cdn(HttpExchange x) throws IOException {
         try (x) {
+            delay();
             seen.add(new Seen("cdn", x.getRequestMethod(), x.getRequestURI().toString(),
                     x.getRequestHeaders().getFirst("Range"), x.getRequestHeaders().getFirst("Authorization")));
             String path = x.getRequestURI().getRawPath();
@@ -263,6 +269,9 @@ public final class FakeHub implements AutoCloseable {
         }
         x.getResponseHeaders().add("Accept-Ranges", "bytes");
         byte[] body = java.util.Arrays.copyOfRange(content, from, to + 1);
+        if (mayCut && corruptBodies && body.length > 0) {
+            body[body.length / 2] ^= 1;
+        }
         if (x.getRequestMethod().equals("HEAD")) {
             x.getResponseHeaders().add("Content-Length", Integer.toString(body.length));
             x.sendResponseHeaders(status, -1);
@@ -290,6 +299,16 @@ public final class FakeHub implements AutoCloseable {
             throw new IOException("stalled on purpose");
         }
         send(x, status, body);
+    }
+
+    private void delay() {
+        if (latencyMillis > 0) {
+            try {
+                Thread.sleep(latencyMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void error(HttpExchange x, int status, String code, String message) throws IOException {

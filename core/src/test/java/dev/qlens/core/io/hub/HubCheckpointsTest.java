@@ -129,6 +129,18 @@ class HubCheckpointsTest {
     }
 
     @Test
+    void corruptedBytesAreNeverStored() throws Exception {
+        hub.corruptBodies = true;
+        CheckpointException e = assertThrows(CheckpointException.class, () -> HubCheckpoints.open(
+                ref("hf://org/big/model-00001-of-00002.safetensors"), settings().withDownloadWhole(true)));
+        assertTrue(e.getMessage().contains("do not match the Hub's SHA-256"), e.getMessage());
+        try (Stream<Path> s = Files.walk(tmp.resolve("cache"))) {
+            assertEquals(List.of(), s.filter(p -> p.toString().contains("/blobs/") && Files.isRegularFile(p)).toList(),
+                    "no blob, no temporary file");
+        }
+    }
+
+    @Test
     void aStalledDownloadTimesOutAndResumes() throws Exception {
         hub.stallBodies.set(1);
         HubSettings s = HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", hub.endpoint().toString(), "HF_HUB_CACHE",
@@ -213,6 +225,23 @@ class HubCheckpointsTest {
         }
         Path noExist = tmp.resolve("cache/models--org--folder/.no_exist").resolve(TestRepos.COMMIT).resolve("unet");
         assertTrue(Files.exists(noExist.resolve("model.safetensors.index.json")), "the 404 is recorded as the Hub tools do");
+    }
+
+    @Test
+    void anOnnxModelIsDownloadedWithItsExternalData() throws Exception {
+        float[] values = new float[600];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i * 0.25f;
+        }
+        byte[][] onnx = dev.qlens.core.io.onnx.OnnxTestModels.withExternalData("model.onnx_data", values);
+        hub.addRepo("org/onnx", TestRepos.COMMIT, Map.of("onnx/model.onnx", onnx[0], "onnx/model.onnx_data", onnx[1],
+                "onnx/unrelated.bin", new byte[5000]), null);
+        try (Checkpoint c = HubCheckpoints.open(ref("hf://org/onnx/onnx"), settings())) {
+            float[] read = new dev.qlens.core.io.DecodedTensor(c.tensor("w")).readAll();
+            assertArrayEquals(values, read);
+        }
+        assertFalse(Files.exists(tmp.resolve("cache/models--org--onnx/snapshots").resolve(TestRepos.COMMIT)
+                .resolve("onnx/unrelated.bin")), "only the model's own data files");
     }
 
     @Test
