@@ -60,6 +60,8 @@ public final class FakeHub implements AutoCloseable {
     public final AtomicInteger stallBodies = new AtomicInteger();
     /** How long a stalled body hangs before the server gives up. */
     public volatile long stallMillis = 5000;
+    /** Signed cdn URLs of an older generation than this are refused (403), as expired signatures are. */
+    public final AtomicInteger validGeneration = new AtomicInteger();
     /** True: the cdn flips one byte in the middle of every body it sends. */
     public volatile boolean corruptBodies;
     /** True: the cdn answers every range request with the whole file (200). */
@@ -174,7 +176,7 @@ public final class FakeHub implements AutoCloseable {
                 x.getResponseHeaders().add("X-Linked-Size", Long.toString(content.length));
                 x.getResponseHeaders().add("ETag", "W/\"redirect-" + sha.substring(0, 8) + "\"");
                 x.getResponseHeaders().add("Location", "http://" + cdnHost + ":" + cdn.getAddress().getPort() + "/blob/" + sha
-                        + "?X-Amz-Expires=3600&X-Amz-Signature=" + sha.substring(0, 16));
+                        + "?X-Amz-Expires=3600&X-Amz-Signature=" + sha.substring(0, 16) + "&gen=" + validGeneration.get());
                 send(x, 302, new byte[0]);
                 return;
             }
@@ -241,7 +243,9 @@ public final class FakeHub implements AutoCloseable {
                     x.getRequestHeaders().getFirst("Range"), x.getRequestHeaders().getFirst("Authorization")));
             String path = x.getRequestURI().getRawPath();
             byte[] content = path.startsWith("/blob/") ? blobs.get(path.substring(6)) : null;
-            if (content == null) {
+            String query = x.getRequestURI().getRawQuery();
+            int gen = query == null || !query.contains("gen=") ? 0 : Integer.parseInt(query.replaceAll(".*gen=(\\d+).*", "$1"));
+            if (content == null || gen < validGeneration.get()) {
                 send(x, 403, new byte[0]);
                 return;
             }

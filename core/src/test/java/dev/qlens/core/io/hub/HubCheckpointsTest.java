@@ -155,6 +155,43 @@ class HubCheckpointsTest {
     }
 
     @Test
+    void anExpiredDownloadUrlIsResolvedAgain() throws Exception {
+        try (Checkpoint c = HubCheckpoints.open(ref("org/big"), settings())) {
+            hub.validGeneration.incrementAndGet(); // every signed URL handed out so far has expired
+            byte[] b = new byte[4096];
+            c.tensor("model.layers.3.mlp.up_proj.weight").readBytes(0, b, 0, b.length);
+            assertArrayEquals(java.util.Arrays.copyOfRange(localBytes("model.layers.3.mlp.up_proj.weight"), 0, 4096), b);
+        }
+        assertTrue(hub.seen.stream().filter(s -> s.method().equals("HEAD")).count() > 3, "resolved again");
+    }
+
+    @Test
+    void aDownloadTheServerCannotResumeStartsOver() throws Exception {
+        hub.cutBodies.set(1);
+        hub.ignoreRanges = true;
+        try (Checkpoint c = HubCheckpoints.open(ref("hf://org/big/model-00002-of-00002.safetensors"),
+                settings().withDownloadWhole(true))) {
+            assertEquals(4, c.tensors().size());
+        }
+        Path link = tmp.resolve("cache/models--org--big/snapshots").resolve(TestRepos.COMMIT)
+                .resolve("model-00002-of-00002.safetensors");
+        assertArrayEquals(model.get("model-00002-of-00002.safetensors"), Files.readAllBytes(link));
+    }
+
+    private byte[] localBytes(String tensor) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("local"));
+        for (Map.Entry<String, byte[]> e : model.entrySet()) {
+            Files.write(dir.resolve(e.getKey()), e.getValue());
+        }
+        try (Checkpoint c = dev.qlens.core.io.Checkpoints.open(dir)) {
+            TensorEntry t = c.tensor(tensor);
+            byte[] b = new byte[(int) t.byteSize()];
+            t.readBytes(0, b, 0, b.length);
+            return b;
+        }
+    }
+
+    @Test
     void aServerThatIgnoresRangesGetsOneWholeDownload() throws Exception {
         hub.ignoreRanges = true;
         try (Checkpoint c = HubCheckpoints.open(ref("org/big"), settings())) {
