@@ -8,7 +8,6 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,9 +63,9 @@ public final class HubClient {
     public FileInfo head(String repoId, String revision, String path, int retries) throws HubException {
         URI uri = resolveUrl(repoId, revision, path);
         String what = "hf://" + repoId + "@" + revision + "/" + path;
-        HttpResponse<InputStream> r = http.send(what, "HEAD", uri, null, HubHttp.Redirects.SAME_HOST, retries,
+        HubResponse r = http.send(what, "HEAD", uri, null, HubHttp.Redirects.SAME_HOST, retries,
                 settings.metadataTimeout());
-        HubHttp.close(r);
+        r.close();
         int status = r.statusCode();
         if (status >= 400) {
             throw HubException.of(what, repoId, status, r.headers(), settings.token() != null);
@@ -103,25 +102,24 @@ public final class HubClient {
         int attempt = 0;
         while (done < len) {
             String range = "bytes=" + (from + done) + "-" + (from + len - 1);
-            HttpResponse<InputStream> r = http.send(f.display(), "GET", f.location(), range, HubHttp.Redirects.ALL,
+            HubResponse r = http.send(f.display(), "GET", f.location(), range, HubHttp.Redirects.ALL,
                     settings.maxRetries(), settings.downloadTimeout());
             int status = r.statusCode();
             if (status == 200) {
-                HubHttp.close(r);
+                r.close();
                 throw new RangeIgnoredException(f.display());
             }
             if (status != 206) {
-                HubHttp.close(r);
+                r.close();
                 throw HubException.of(f.display(), f.repoId(), status, r.headers(),
                         settings.token() != null && http.mayReceiveToken(r.uri()));
             }
-            try (InputStream in = r.body(); StallGuard guard = new StallGuard(in, settings.downloadTimeout())) {
+            try (InputStream in = r.body()) {
                 int n;
                 // Never more than asked for, whatever the server sends.
                 while (done < len && (n = in.read(out, done, len - done)) > 0) {
                     done += n;
                     http.received(n);
-                    guard.progress();
                 }
             } catch (IOException e) {
                 if (attempt++ >= settings.maxRetries()) {
@@ -149,7 +147,7 @@ public final class HubClient {
         String what = "hf://" + repoId + "@" + revision + (folder.isEmpty() ? "" : "/" + folder);
         List<String> files = new ArrayList<>();
         while (next != null) {
-            HttpResponse<InputStream> r = http.send(what, "GET", next, null, HubHttp.Redirects.ALL,
+            HubResponse r = http.send(what, "GET", next, null, HubHttp.Redirects.ALL,
                     settings.maxRetries(), settings.metadataTimeout());
             String body;
             try (InputStream in = r.body()) {

@@ -2,7 +2,6 @@ package dev.qlens.core.io.hub;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +79,7 @@ final class HubDownload {
         byte[] buf = new byte[BUFFER];
         while (done < f.size() || done == 0 && f.size() == 0) {
             String range = done > 0 ? "bytes=" + done + "-" : null;
-            HttpResponse<InputStream> r = client.http.send(f.display(), "GET", f.location(), range,
+            HubResponse r = client.http.send(f.display(), "GET", f.location(), range,
                     HubHttp.Redirects.ALL, s.maxRetries(), s.downloadTimeout());
             int status = r.statusCode();
             if (status == 200 && done > 0) {
@@ -90,10 +89,10 @@ final class HubDownload {
                 done = 0;
                 md = digestFor(f);
             } else if (status != 200 && status != 206) {
-                HubHttp.close(r);
+                r.close();
                 throw HubException.of(f.display(), f.repoId(), status, r.headers(), false);
             }
-            try (InputStream in = r.body(); StallGuard guard = new StallGuard(in, s.downloadTimeout())) {
+            try (InputStream in = r.body()) {
                 int n;
                 // Whole buffers (the client hands out 16 KiB pieces); one byte more than due detects excess.
                 while ((n = in.readNBytes(buf, 0, (int) Math.min(buf.length, f.size() - done + 1))) > 0) {
@@ -111,7 +110,6 @@ final class HubDownload {
                     done += n;
                     client.http.received(n);
                     progress.advance(n);
-                    guard.progress();
                 }
             } catch (HubException e) {
                 throw e;

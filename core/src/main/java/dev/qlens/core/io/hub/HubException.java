@@ -1,7 +1,6 @@
 package dev.qlens.core.io.hub;
 
 import java.io.IOException;
-import java.net.http.HttpHeaders;
 import java.util.Locale;
 
 /**
@@ -34,7 +33,7 @@ public final class HubException extends IOException {
      * The error for an HTTP status the caller cannot use, named after what was asked for ({@code what}: a
      * file, repository or revision as the user wrote it).
      */
-    static HubException of(String what, String repoId, int status, HttpHeaders headers, boolean tokenSent) {
+    static HubException of(String what, String repoId, int status, HubResponse.Headers headers, boolean tokenSent) {
         String code = headers.firstValue("X-Error-Code").orElse("");
         String serverSays = headers.firstValue("X-Error-Message").map(m -> " (the Hub says: " + m + ")").orElse("");
         String page = "https://huggingface.co/" + repoId;

@@ -2,10 +2,8 @@ package dev.qlens.core.io.hub;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,11 +11,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * HTTP for the Hub on {@code java.net.http}, with the rules of huggingface_hub: redirects are followed by
- * this class, never by the client, so the token goes only to the endpoint's own host (a pre-signed CDN URL
- * never sees it; JDK 17's client would forward it); failures that may pass (timeouts, broken connections,
- * 408, 429, 5xx) are retried a bounded number of times, waiting as the Hub's {@code RateLimit} or
- * {@code Retry-After} headers say, or 1, 2, 4, 8, 8 s.
+ * HTTP for the Hub, with the rules of huggingface_hub: redirects are followed by this class, never by the
+ * connection, so the token goes only to the endpoint's own host (a pre-signed CDN URL never sees it);
+ * failures that may pass (timeouts, broken connections, 408, 429, 5xx) are retried a bounded number of
+ * times, waiting as the Hub's {@code RateLimit} or {@code Retry-After} headers say, or 1, 2, 4, 8, 8 s.
+ *
+ * <p>Built on {@link HttpURLConnection} (keep-alive, HTTP/1.1) rather than {@code java.net.http}: measured in
+ * a fresh JVM, streaming 115 MB of shards took 0.44-0.57 s through it and 1.7 s through {@code HttpClient},
+ * whose asynchronous pipeline runs interpreted in a one-shot command; and its read timeout bounds a stalled
+ * body directly.
  */
 final class HubHttp {
     /** Redirects followed for one request before giving up. */
@@ -31,7 +33,6 @@ final class HubHttp {
     }
 
     private final HubSettings settings;
-    private final HttpClient client;
     private final String userAgent;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -39,13 +40,6 @@ final class HubHttp {
 
     HubHttp(HubSettings settings) {
         this.settings = settings;
-        HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.downloadTimeout());
-        if ("http".equalsIgnoreCase(settings.endpoint().getScheme())) {
-            // Plain-HTTP mirrors: no h2c upgrade dance on every new connection (HTTPS negotiates HTTP/2 by ALPN).
-            b.version(HttpClient.Version.HTTP_1_1);
-        }
-        this.client = b.build();
         this.userAgent = "qlens; java/" + Runtime.version().feature();
     }
 
@@ -65,13 +59,13 @@ final class HubHttp {
      * @param range a {@code Range} header value, or null
      * @throws HubException for a network failure after the retries (other statuses are returned)
      */
-    HttpResponse<InputStream> send(String what, String method, URI uri, String range, Redirects redirects, int retries,
+    HubResponse send(String what, String method, URI uri, String range, Redirects redirects, int retries,
                                    Duration timeout) throws HubException {
         URI current = uri;
         int redirected = 0;
         int attempt = 0;
         while (true) {
-            HttpResponse<InputStream> r;
+            HubResponse r;
             try {
                 r = sendOnce(method, current, range, timeout);
             } catch (IOException e) {
@@ -88,7 +82,7 @@ final class HubHttp {
                 if (redirects == Redirects.SAME_HOST && !sameOrigin(next, current)) {
                     return r;
                 }
-                close(r);
+                r.close();
                 if (++redirected > MAX_REDIRECTS) {
                     throw new HubException(what + ": more than " + MAX_REDIRECTS + " redirects", status, null, false,
                             null);
@@ -98,7 +92,7 @@ final class HubHttp {
             }
             if (isTransient(status) && attempt < retries) {
                 Duration wait = waitFor(what, r, ++attempt);
-                close(r);
+                r.close();
                 pause(what, wait, status == 429 ? "rate limited by the Hub" : "the Hub answered HTTP " + status);
                 continue;
             }
@@ -126,26 +120,29 @@ final class HubHttp {
         bytes.addAndGet(n);
     }
 
-    private HttpResponse<InputStream> sendOnce(String method, URI uri, String range, Duration timeout)
-            throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", userAgent)
-                .header("Accept-Encoding", "identity").method(method, HttpRequest.BodyPublishers.noBody());
+    private HubResponse sendOnce(String method, URI uri, String range, Duration timeout) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+        c.setInstanceFollowRedirects(false);
+        c.setUseCaches(false);
+        c.setRequestMethod(method);
+        c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.downloadTimeout().toMillis()));
+        c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())); // also bounds a stalled body
+        c.setRequestProperty("User-Agent", userAgent);
+        c.setRequestProperty("Accept-Encoding", "identity");
         if (settings.token() != null && mayReceiveToken(uri)) {
-            b.header("Authorization", "Bearer " + settings.token());
+            c.setRequestProperty("Authorization", "Bearer " + settings.token());
         }
         if (range != null) {
-            b.header("Range", range);
+            c.setRequestProperty("Range", range);
         }
         requests.incrementAndGet();
-        try {
-            return client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted");
-        }
+        int status = c.getResponseCode();
+        InputStream body = status >= 400 ? c.getErrorStream() : method.equals("HEAD") ? null : c.getInputStream();
+        return new HubResponse(status, new HubResponse.Headers(c.getHeaderFields()), uri,
+                body == null ? InputStream.nullInputStream() : body);
     }
 
-    private Duration waitFor(String what, HttpResponse<InputStream> r, int attempt) throws HubException {
+    private Duration waitFor(String what, HubResponse r, int attempt) throws HubException {
         Duration wait = backoff(attempt);
         if (r.statusCode() == 429) {
             String limit = r.headers().firstValue("RateLimit").orElse(null);
@@ -158,7 +155,7 @@ final class HubHttp {
                 wait = Duration.ofSeconds(Long.parseLong(after.trim()) + 1);
             }
             if (wait.compareTo(settings.maxWait()) > 0) {
-                close(r);
+                r.close();
                 throw new HubException(what + ": rate limited by the Hub, which asks to wait " + wait.toSeconds()
                         + " s (more than the " + settings.maxWait().toSeconds() + " s qlens waits); try again later,"
                         + " and send a token (HF_TOKEN) so the limit is your account's" + bucket(limit), 429, null,
@@ -211,13 +208,5 @@ final class HubHttp {
     private static Long number(Pattern p, String header) {
         Matcher m = p.matcher(header);
         return m.find() ? Long.parseLong(m.group(1)) : null;
-    }
-
-    static void close(HttpResponse<InputStream> r) {
-        try {
-            r.body().close();
-        } catch (IOException ignored) {
-            // the connection is dropped either way
-        }
     }
 }
