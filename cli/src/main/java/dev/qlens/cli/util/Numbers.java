@@ -49,16 +49,6 @@ public final class Numbers {
 
     /** Bytes with a binary unit, e.g. 1.5 GiB. */
     public static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return dev.qlens.core.io.ByteSizes.format(n);
     }
 }

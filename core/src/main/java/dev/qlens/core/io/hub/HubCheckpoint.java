@@ -1,5 +1,6 @@
 package dev.qlens.core.io.hub;
 
+import dev.qlens.core.io.ByteSizes;
 import dev.qlens.core.io.Checkpoint;
 import dev.qlens.core.io.TensorEntry;
 import java.io.IOException;
@@ -70,21 +71,7 @@ final class HubCheckpoint implements Checkpoint {
         long[] t = client.traffic();
         if (t[0] > 0) {
             client.settings().listener().note(String.format(Locale.ROOT, "%s: %d requests, %s received (%s of tensor"
-                    + " data in the checkpoint)", name, t[0], bytes(t[1]), bytes(inner.totalBytes())));
+                    + " data in the checkpoint)", name, t[0], ByteSizes.format(t[1]), ByteSizes.format(inner.totalBytes())));
         }
-    }
-
-    static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

@@ -10,8 +10,10 @@ public interface HubListener {
         note(message);
     }
 
-    /** Starts reporting a whole-file download of {@code bytes}; the result is closed when it ends. */
-    Transfer download(String file, long bytes);
+    /** Starts reporting a whole-file download of {@code bytes}; the result is closed when it ends. Shows nothing by default. */
+    default Transfer download(String file, long bytes) {
+        return SILENT_TRANSFER;
+    }
 
     /** Progress of one download. */
     interface Transfer extends AutoCloseable {
@@ -23,29 +25,10 @@ public interface HubListener {
     }
 
     /** Notes to standard error, no progress display (the command line installs a richer one). */
-    HubListener STDERR = new HubListener() {
-        @Override
-        public void note(String message) {
-            System.err.println("qlens: hub: " + message);
-        }
-
-        @Override
-        public Transfer download(String file, long bytes) {
-            return SILENT_TRANSFER;
-        }
-    };
+    HubListener STDERR = message -> System.err.println("qlens: hub: " + message);
 
     /** Says nothing. */
-    HubListener SILENT = new HubListener() {
-        @Override
-        public void note(String message) {
-        }
-
-        @Override
-        public Transfer download(String file, long bytes) {
-            return SILENT_TRANSFER;
-        }
-    };
+    HubListener SILENT = message -> { };
 
     /** A transfer that reports nothing. */
     Transfer SILENT_TRANSFER = new Transfer() {

@@ -327,17 +327,7 @@ class HubCheckpointsTest {
     }
 
     private static HubListener listener(List<String> notes) {
-        return new HubListener() {
-            @Override
-            public void note(String message) {
-                notes.add(message);
-            }
-
-            @Override
-            public Transfer download(String file, long bytes) {
-                return SILENT_TRANSFER;
-            }
-        };
+        return notes::add;
     }
 
     @Test
