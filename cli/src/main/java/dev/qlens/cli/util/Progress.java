@@ -108,6 +108,13 @@ public final class Progress implements AutoCloseable {
         }
     }
 
+    /** Raises the total by {@code more} (work that joined a running bar). */
+    public synchronized void extend(long more) {
+        if (bar != null) {
+            bar.maxHint(bar.getMax() + more);
+        }
+    }
+
     /** Adds processed items (same as {@link #bytes}). */
     public void step(long n) {
         bytes(n);

@@ -199,9 +199,7 @@ public final class HubCheckpoints {
 
     /** Opens every shard: HEAD and header read in parallel (two requests per shard), in the given order. */
     private Map<Path, SafetensorsFile> openAll(List<String> repoPaths) throws IOException {
-        if (repoPaths.size() > PARALLEL_HEADS) {
-            settings.listener().note("reading the headers of " + repoPaths.size() + " shards of " + ref);
-        }
+        HubListener.Transfer progress = settings.listener().opening(ref.toString(), repoPaths.size());
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_HEADS, repoPaths.size()), r -> {
             Thread t = new Thread(r, "qlens-hub-open");
             t.setDaemon(true);
@@ -210,7 +208,11 @@ public final class HubCheckpoints {
         List<Future<SafetensorsFile>> futures = new ArrayList<>();
         try {
             for (String p : repoPaths) {
-                futures.add(pool.submit(() -> open(head(p, settings.maxRetries()))));
+                futures.add(pool.submit(() -> {
+                    SafetensorsFile sf = open(head(p, settings.maxRetries()));
+                    progress.advance(1);
+                    return sf;
+                }));
             }
             Map<Path, SafetensorsFile> out = new LinkedHashMap<>();
             for (Future<SafetensorsFile> fu : futures) {
@@ -234,6 +236,7 @@ public final class HubCheckpoints {
             throw new java.io.InterruptedIOException("interrupted while opening " + ref);
         } finally {
             pool.shutdown();
+            progress.close();
         }
     }
 

@@ -15,9 +15,14 @@ public interface HubListener {
         return SILENT_TRANSFER;
     }
 
-    /** Progress of one download. */
+    /** Starts reporting the opening of {@code shards} remote shards (one step each). Shows nothing by default. */
+    default Transfer opening(String what, long shards) {
+        return SILENT_TRANSFER;
+    }
+
+    /** Progress of one download (bytes) or of opening shards (steps). */
     interface Transfer extends AutoCloseable {
-        /** {@code n} more bytes arrived. */
+        /** {@code n} more bytes arrived (or steps were done). */
         void advance(long n);
 
         @Override
