@@ -8,13 +8,18 @@ import java.nio.file.Path;
 
 /**
  * A file on the Hub read by byte ranges: each miss fetches the requested bytes plus read-ahead up to the
- * end of what the caller will stream (the tensor), never beyond, through a shared in-memory
- * {@link BlockCache}. When a command needs most of the file, or the server ignores ranges, the file is
+ * end of what the caller will stream (the tensor), never beyond it except to fill a minimum span of
+ * {@value #MIN_SPAN} bytes, through a shared in-memory {@link BlockCache}. When a command needs most of the file, or the server ignores ranges, the file is
  * downloaded whole into the shared cache and read from there.
  */
 final class RemoteFile implements ByteSource {
     /** Bytes fetched ahead of a read, within the caller's useful range. */
     static final int READ_AHEAD = 16 << 20;
+    /**
+     * The least a miss fetches, even past the end of a small tensor: a request costs a round trip, and
+     * safetensors files keep tensors of one dtype together, so the next scale or marker is usually there.
+     */
+    static final int MIN_SPAN = 64 << 10;
     /** The share of a file above which a command's reads fetch the whole file instead. */
     static final double WHOLE_FILE_SHARE = 0.5;
     private static final BlockCache CACHE = new BlockCache(Long.getLong("qlens.hub.blockCacheBytes", 512L << 20));
@@ -58,7 +63,8 @@ final class RemoteFile implements ByteSource {
                     n = len; // a large read: straight into the caller's array, nothing kept
                     System.arraycopy(fetch(pos, len), 0, dst, off, len);
                 } else {
-                    long end = Math.min(Math.max(pos + len, Math.min(usefulEnd, pos + READ_AHEAD)), info.size());
+                    long end = Math.max(pos + len, Math.min(usefulEnd, pos + READ_AHEAD));
+                    end = Math.min(Math.max(end, pos + MIN_SPAN), info.size());
                     end = Math.max(pos + len, Math.min(end, CACHE.nextStart(this, pos)));
                     byte[] span = fetch(pos, (int) (end - pos));
                     if (local != null) {

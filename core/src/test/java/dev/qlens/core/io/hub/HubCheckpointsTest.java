@@ -91,6 +91,26 @@ class HubCheckpointsTest {
     }
 
     @Test
+    void smallTensorsSideBySideCostOneRequest() throws Exception {
+        dev.qlens.core.testing.SafetensorsBuilder b = new dev.qlens.core.testing.SafetensorsBuilder();
+        b.f32("big.weight", new long[] {256, 1024}, new float[256 * 1024]);
+        for (int i = 0; i < 40; i++) {
+            b.f32("layers." + i + ".scale", new long[] {64}, new float[64]); // 256 bytes each, stored together
+        }
+        byte[] file = Files.readAllBytes(b.write(tmp.resolve("small.safetensors")));
+        hub.addRepo("org/small", TestRepos.COMMIT, Map.of("model.safetensors", file), null);
+        try (Checkpoint c = HubCheckpoints.open(ref("org/small"), settings())) {
+            long before = hub.seen.size();
+            byte[] buf = new byte[256];
+            for (int i = 0; i < 40; i++) {
+                c.tensor("layers." + i + ".scale").readBytes(0, buf, 0, buf.length);
+            }
+            long ranges = hub.seen.size() - before;
+            assertTrue(ranges <= 1, ranges + " requests for 40 small tensors stored side by side");
+        }
+    }
+
+    @Test
     void readingMostOfAShardDownloadsItWholeIntoTheCache() throws Exception {
         try (Checkpoint c = HubCheckpoints.open(ref("org/big"), settings())) {
             List<String> firstShard = new ArrayList<>();
