@@ -86,8 +86,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             commandLine.getErr().flush();
             return EXIT_INTERNAL;
         });
-        // Hub options of this run (--revision, --download, --cache-dir) change the process's Hub settings for
-        // the run only; notes and download bars go to this run's stderr.
+        // Hub options of this run (--revision, --download, --hub-cache) change the Hub settings of this thread
+        // for the run only; notes and download bars go to this run's stderr.
         dev.qlens.cli.util.Progress.quiet(false); // --quiet of an earlier run in this JVM does not carry over
         dev.qlens.core.io.hub.HubSettings before = dev.qlens.core.io.hub.HubSettings.current();
         if (before.listener() == dev.qlens.core.io.hub.HubListener.STDERR) {

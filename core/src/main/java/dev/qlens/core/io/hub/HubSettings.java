@@ -13,8 +13,8 @@ import java.util.Set;
 /**
  * How qlens talks to the Hugging Face Hub, taken from the environment variables the Python tools read
  * (HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, the cache variables, the timeouts) plus the command line's
- * {@code --revision} and {@code --download}. One per process ({@link #current()}); tests and the command
- * line replace it.
+ * {@code --revision} and {@code --download}. {@link #current()} gives a thread's settings; the command line
+ * sets them for one run, tests for one test.
  *
  * @param endpoint the Hub's base URL, without a trailing slash
  * @param token the access token sent to the endpoint's host, or null
@@ -32,7 +32,10 @@ public record HubSettings(URI endpoint, String token, HubCache cache, boolean of
                           boolean downloadWhole, Duration metadataTimeout, Duration downloadTimeout, int maxRetries,
                           Duration maxWait, HubListener listener) {
     private static final Set<String> TRUE = Set.of("1", "ON", "YES", "TRUE");
-    private static volatile HubSettings current;
+    private static volatile HubSettings fromEnvironment;
+    // Per thread (and the threads it starts), so that concurrent in-process runs, e.g. Spark tasks sharing an
+    // executor, each keep their own --revision and --download.
+    private static final InheritableThreadLocal<HubSettings> CURRENT = new InheritableThreadLocal<>();
 
     /** Validates the endpoint. */
     public HubSettings {
@@ -46,19 +49,27 @@ public record HubSettings(URI endpoint, String token, HubCache cache, boolean of
         revision = revision == null || revision.isBlank() ? "main" : revision;
     }
 
-    /** The settings of this process (from its environment until replaced). */
+    /** The settings of this thread: those it (or the thread that started it) set, else the environment's. */
     public static HubSettings current() {
-        HubSettings s = current;
+        HubSettings s = CURRENT.get();
+        if (s != null) {
+            return s;
+        }
+        s = fromEnvironment;
         if (s == null) {
             s = fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
-            current = s;
+            fromEnvironment = s;
         }
         return s;
     }
 
-    /** Replaces the settings of this process; null goes back to the environment's. */
+    /** Replaces the settings of this thread (and the threads it starts); null goes back to the environment's. */
     public static void setCurrent(HubSettings settings) {
-        current = settings;
+        if (settings == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(settings);
+        }
     }
 
     /** Settings from environment variables, as huggingface_hub reads them. */
