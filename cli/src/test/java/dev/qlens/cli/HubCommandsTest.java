@@ -28,7 +28,7 @@ class HubCommandsTest {
     @BeforeEach
     void start() throws Exception {
         hub = new FakeHub();
-        model = TestRepos.model(tmp, "", 4, 1024, 1024, (16L << 20) + 4096);
+        model = TestRepos.twoShardModel(tmp);
         repoBytes = model.values().stream().mapToLong(b -> b.length).sum();
         hub.addRepo("org/big", TestRepos.COMMIT, model, null);
         HubSettings.setCurrent(TestRepos.settings(hub, tmp.resolve("hf")).withListener(HubListener.STDERR)

@@ -115,7 +115,7 @@ public final class HubCheckpoints {
             if (name.endsWith(".onnx")) {
                 return () -> openOnnx(f);
             }
-            return () -> openShard(f);
+            return () -> open(f);
         }
         String prefix = path.isEmpty() ? "" : path.replaceAll("/+$", "") + "/";
         HubClient.FileInfo index = headIfPresent(prefix + INDEX, retries);
@@ -124,7 +124,7 @@ public final class HubCheckpoints {
         }
         HubClient.FileInfo single = headIfPresent(prefix + "model.safetensors", retries);
         if (single != null) {
-            return () -> openShard(single);
+            return () -> open(single);
         }
         List<String> files = client.listFolder(ref.repoId(), revisionToUse(), prefix.isEmpty() ? "" : prefix
                 .substring(0, prefix.length() - 1));
@@ -161,11 +161,10 @@ public final class HubCheckpoints {
         for (Path shard : index.shards()) {
             repoPaths.add(prefix + dir.relativize(shard).toString().replace('\\', '/'));
         }
-        Map<Path, SafetensorsFile> opened = openAll(repoPaths);
+        List<SafetensorsFile> files = openAll(repoPaths);
         Map<Path, SafetensorsFile> byIndexPath = new LinkedHashMap<>();
-        List<SafetensorsFile> files = new ArrayList<>(opened.values());
-        for (int i = 0; i < index.shards().size(); i++) {
-            byIndexPath.put(index.shards().get(i), files.get(i));
+        for (int i = 0; i < files.size(); i++) {
+            byIndexPath.put(index.shards().get(i), files.get(i)); // same order as the index lists them
         }
         return ShardedCheckpoint.of(ref.toString(), index, byIndexPath::get);
     }
@@ -189,16 +188,15 @@ public final class HubCheckpoints {
     }
 
     private Checkpoint openShards(List<String> repoPaths) throws IOException {
-        Map<Path, SafetensorsFile> opened = openAll(repoPaths);
+        Map<Path, SafetensorsFile> opened = new LinkedHashMap<>();
+        for (SafetensorsFile f : openAll(repoPaths)) {
+            opened.put(f.path(), f);
+        }
         return ShardedCheckpoint.of(ref.toString(), new ArrayList<>(opened.keySet()), opened::get);
     }
 
-    private Checkpoint openShard(HubClient.FileInfo f) throws IOException {
-        return open(f);
-    }
-
     /** Opens every shard: HEAD and header read in parallel (two requests per shard), in the given order. */
-    private Map<Path, SafetensorsFile> openAll(List<String> repoPaths) throws IOException {
+    private List<SafetensorsFile> openAll(List<String> repoPaths) throws IOException {
         HubListener.Transfer progress = settings.listener().opening(ref.toString(), repoPaths.size());
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_HEADS, repoPaths.size()), r -> {
             Thread t = new Thread(r, "qlens-hub-open");
@@ -214,10 +212,9 @@ public final class HubCheckpoints {
                     return sf;
                 }));
             }
-            Map<Path, SafetensorsFile> out = new LinkedHashMap<>();
+            List<SafetensorsFile> out = new ArrayList<>();
             for (Future<SafetensorsFile> fu : futures) {
-                SafetensorsFile sf = fu.get();
-                out.put(sf.path(), sf);
+                out.add(fu.get());
             }
             return out;
         } catch (ExecutionException e) {

@@ -33,8 +33,7 @@ class HubCheckpointsTest {
     @BeforeEach
     void start() throws Exception {
         hub = new FakeHub();
-        // Two shards of 16 MiB: eight float32 tensors of 1024 x 1024.
-        model = TestRepos.model(tmp, "", 4, 1024, 1024, (16L << 20) + 4096);
+        model = TestRepos.twoShardModel(tmp);
         repoBytes = model.values().stream().mapToLong(b -> b.length).sum();
         hub.addRepo("org/big", TestRepos.COMMIT, model, null);
     }

@@ -45,6 +45,11 @@ public final class TestRepos {
         return files;
     }
 
+    /** The acceptance repository: eight float32 tensors of 1024 x 1024 in two shards of 16 MiB, with the index. */
+    public static Map<String, byte[]> twoShardModel(Path work) throws IOException {
+        return model(work, "", 4, 1024, 1024, (16L << 20) + 4096);
+    }
+
     private static SafetensorsWriter.TensorSpec f32(String name, int rows, int cols, SplittableRandom rnd) {
         byte[] b = new byte[rows * cols * 4];
         for (int i = 0; i < rows * cols; i++) {
